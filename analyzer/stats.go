@@ -1,0 +1,90 @@
+package analyzer
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/emiago/sipgo/sip"
+
+	"github.com/sipaudit/sipaudit/capture"
+)
+
+// Stats are the counts of the JSON report's "stats" section.
+type Stats struct {
+	Packets       int            `json:"packets"`
+	SIPMessages   int            `json:"sip_messages"`
+	Malformed     int            `json:"malformed"`
+	Requests      map[string]int `json:"requests"`
+	Responses     map[string]int `json:"responses"`
+	Dialogs       int            `json:"dialogs"`
+	Transactions  int            `json:"transactions"`
+	AuthExchanges int            `json:"auth_exchanges"`
+}
+
+// NewStats returns empty Stats whose maps are ready (and print as {}).
+func NewStats() *Stats {
+	return &Stats{Requests: map[string]int{}, Responses: map[string]int{}}
+}
+
+// Counter counts messages into Stats.
+type Counter struct {
+	Stats  *Stats
+	parser *sip.Parser
+}
+
+// NewCounter returns a Counter over fresh Stats. maxMessage is the
+// largest message the parser accepts.
+func NewCounter(maxMessage int) *Counter {
+	p := sip.NewParser()
+	p.MaxMessageLength = maxMessage
+	return &Counter{Stats: NewStats(), parser: p}
+}
+
+// Add counts one message: its method or status code as its start line
+// says (as Wireshark counts, malformed or not), and whether it is
+// malformed.
+func (c *Counter) Add(m *capture.Message) {
+	sl, ok := capture.ParseStartLine(m.Raw)
+	if !ok {
+		return
+	}
+	c.Stats.SIPMessages++
+	if sl.IsRequest() {
+		c.Stats.Requests[sl.Method]++
+	} else {
+		c.Stats.Responses[strconv.Itoa(sl.StatusCode)]++
+	}
+	if _, err := c.Parse(m.Raw); err != nil {
+		c.Stats.Malformed++
+	}
+}
+
+// Parse parses a SIP message. Lines ended by a bare LF, which many
+// implementations send and Wireshark accepts, are read as if ended by
+// CRLF. A message is malformed when sipgo cannot parse it, when it lacks
+// a header every request and response must carry (RFC 3261 8.1.1: Via,
+// From, To, Call-ID, CSeq; Max-Forwards is left out as proxies commonly
+// drop it), or when its body is shorter than its Content-Length.
+func (c *Counter) Parse(raw []byte) (sip.Message, error) {
+	msg, err := c.parser.ParseSIP(raw)
+	if err != nil && bytes.IndexByte(raw, '\r') < 0 {
+		msg, err = c.parser.ParseSIP(bytes.ReplaceAll(raw, []byte("\n"), []byte("\r\n")))
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range mandatory {
+		if len(msg.GetHeaders(h)) == 0 {
+			return msg, &MissingHeaderError{Header: h}
+		}
+	}
+	return msg, nil
+}
+
+var mandatory = []string{"Via", "From", "To", "Call-ID", "CSeq"}
+
+// MissingHeaderError is returned for a message without a mandatory
+// header.
+type MissingHeaderError struct{ Header string }
+
+func (e *MissingHeaderError) Error() string { return "missing mandatory header " + e.Header }

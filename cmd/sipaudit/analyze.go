@@ -1,0 +1,166 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/sipaudit/sipaudit/analyzer"
+	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/report"
+)
+
+// progressMin is the input size from which a progress bar is shown.
+const progressMin = 32 << 20
+
+type analyzeOpts struct {
+	format   string
+	output   string
+	progress string
+}
+
+func newAnalyzeCmd() *cobra.Command {
+	var o analyzeOpts
+	cmd := &cobra.Command{
+		Use:   "analyze [flags] FILE...",
+		Short: "Analyze pcap/pcapng captures (optionally .gz; - reads stdin)",
+		Example: "  sipaudit analyze testdata/example.pcap\n" +
+			"  sipaudit analyze --format json -o report.json lab/*.pcapng\n" +
+			"  tcpdump -w - -i eth0 port 5060 | sipaudit analyze -",
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runAnalyze(cmd, args, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.format, "format", "text", "report format: text or json")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of stdout")
+	f.StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (large inputs on a terminal), always, never")
+	return cmd
+}
+
+func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
+	switch o.format {
+	case "text", "json":
+	case "sarif", "csv":
+		return &exitError{exitUsage, fmt.Errorf("--format %s: not available yet (text, json)", o.format)}
+	default:
+		return &exitError{exitUsage, fmt.Errorf("--format %q: want text or json", o.format)}
+	}
+	switch o.progress {
+	case "auto", "always", "never":
+	default:
+		return &exitError{exitUsage, fmt.Errorf("--progress %q: want auto, always or never", o.progress)}
+	}
+	ctx := cmd.Context()
+	stderr := cmd.ErrOrStderr()
+	rep := &report.Report{Tool: report.Tool{Name: "sipaudit", Version: version()}}
+	counter := analyzer.NewCounter(capture.DefaultLimits().MaxMessage)
+	var inputFailed bool
+	for _, path := range args {
+		in, st, err := analyzeOne(cmd, path, o, counter)
+		if in != nil {
+			rep.Inputs = append(rep.Inputs, *in)
+			addStats(&rep.Capture, st)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return &exitError{exitInput, fmt.Errorf("%s: interrupted", path)}
+			}
+			if errors.Is(err, capture.ErrTruncated) {
+				// everything before the cut was analyzed
+				fmt.Fprintf(stderr, "sipaudit: %s: %v; the %d packets before it were analyzed\n", path, err, in.Packets)
+				continue
+			}
+			fmt.Fprintf(stderr, "sipaudit: %s: %v\n", path, err)
+			inputFailed = true
+		}
+	}
+	rep.Stats = counter.Stats
+	rep.Stats.Packets = rep.Capture.Packets
+	out := cmd.OutOrStdout()
+	if o.output != "" {
+		f, err := os.Create(o.output)
+		if err != nil {
+			return &exitError{exitUsage, fmt.Errorf("-o: %w", err)}
+		}
+		defer f.Close()
+		out = f
+	}
+	var err error
+	if o.format == "json" {
+		err = report.WriteJSON(out, rep)
+	} else {
+		err = report.WriteText(out, rep)
+	}
+	if err != nil {
+		return &exitError{exitInput, fmt.Errorf("writing the report: %w", err)}
+	}
+	if inputFailed {
+		return &exitError{code: exitInput, err: errors.New("")}
+	}
+	return nil
+}
+
+// analyzeOne reads one capture. It returns nil Input only when the file
+// could not be opened.
+func analyzeOne(cmd *cobra.Command, path string, o analyzeOpts, counter *analyzer.Counter) (*capture.Input, capture.Stats, error) {
+	var r io.Reader
+	var size int64 = -1
+	if path == "-" {
+		r = cmd.InOrStdin()
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, capture.Stats{}, err
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil {
+			if fi.IsDir() {
+				return nil, capture.Stats{}, errors.New("is a directory, not a capture file")
+			}
+			size = fi.Size()
+		}
+		r = f
+	}
+	var progress func(int64)
+	if bar := newBar(cmd.ErrOrStderr(), path, size, o.progress); bar != nil {
+		progress = func(n int64) { _ = bar.Set64(n) }
+		defer func() { _ = bar.Finish() }()
+	}
+	dec := capture.NewDecoder(capture.DefaultLimits(), counter.Add)
+	in, err := capture.Read(cmd.Context(), r, path, dec, progress)
+	dec.Close()
+	return &in, dec.Stats(), err
+}
+
+// newBar returns a progress bar when one is wanted: large inputs on a
+// terminal, or always when asked.
+func newBar(w io.Writer, path string, size int64, mode string) *progressbar.ProgressBar {
+	if mode == "never" {
+		return nil
+	}
+	if mode == "auto" {
+		f, ok := w.(*os.File)
+		if !ok || !term.IsTerminal(int(f.Fd())) || (size >= 0 && size < progressMin) {
+			return nil
+		}
+	}
+	return progressbar.NewOptions64(size,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(path),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionThrottle(200_000_000),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+// addStats adds one input's capture counters to the run's.
+func addStats(t *capture.Stats, s capture.Stats) {
+	t.Add(s)
+}
