@@ -67,8 +67,10 @@ func (c *Counter) Add(m *capture.Message) {
 // drop it), or when its body is shorter than its Content-Length.
 func (c *Counter) Parse(raw []byte) (sip.Message, error) {
 	msg, err := c.parser.ParseSIP(raw)
-	if err != nil && bytes.IndexByte(raw, '\r') < 0 {
-		msg, err = c.parser.ParseSIP(bytes.ReplaceAll(raw, []byte("\n"), []byte("\r\n")))
+	if err != nil {
+		if fixed, ok := crlfHeaders(raw); ok {
+			msg, err = c.parser.ParseSIP(fixed)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -88,3 +90,31 @@ var mandatory = []string{"Via", "From", "To", "Call-ID", "CSeq"}
 type MissingHeaderError struct{ Header string }
 
 func (e *MissingHeaderError) Error() string { return "missing mandatory header " + e.Header }
+
+// crlfHeaders returns raw with every bare LF of its header section (up to
+// and including the empty line) turned into CRLF; the body is left as it
+// is so that Content-Length still holds. ok is false when there was
+// nothing to change.
+func crlfHeaders(raw []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(raw)+64)
+	changed := false
+	i := 0
+	for i < len(raw) {
+		j := bytes.IndexByte(raw[i:], '\n')
+		if j < 0 {
+			break
+		}
+		line := raw[i : i+j]
+		i += j + 1
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		} else {
+			changed = true
+		}
+		out = append(append(out, line...), '\r', '\n')
+		if len(line) == 0 {
+			break // the empty line ends the header section
+		}
+	}
+	return append(out, raw[i:]...), changed
+}

@@ -18,15 +18,7 @@ func (s StartLine) IsRequest() bool { return s.Method != "" }
 // Status-Line (RFC 3261 7.1, 7.2). Leading CRLFs are skipped as RFC 3261
 // 7.5 allows. ok is false when b does not start with a SIP start line.
 func ParseStartLine(b []byte) (sl StartLine, ok bool) {
-	b = skipCRLF(b)
-	line := b
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		line = b[:i]
-	} else if len(b) > maxStartLine {
-		return sl, false
-	}
-	line = bytes.TrimSuffix(line, []byte{'\r'})
-	method, code, ok := classifyLine(line)
+	method, code, ok := classifyLine(firstLine(skipCRLF(b)))
 	if !ok {
 		return sl, false
 	}
@@ -58,7 +50,15 @@ func skipCRLF(b []byte) []byte {
 //
 // SIP-Version is matched case-insensitively ("SIP" is a quoted string in
 // the RFC 3261 25.1 ABNF, and those are case-insensitive).
+//
+// A line holding a control character (other than HTAB) is not a start
+// line: neither a Request-URI nor a Reason-Phrase may contain one.
 func classifyLine(line []byte) (method []byte, code int, ok bool) {
+	for _, c := range line {
+		if (c < 0x20 && c != '\t') || c == 0x7f {
+			return nil, 0, false
+		}
+	}
 	if len(line) >= 11 && isSIPVersion(line[:7]) && line[7] == ' ' {
 		c := line[8:11]
 		if !isDigit(c[0]) || !isDigit(c[1]) || !isDigit(c[2]) {
@@ -131,7 +131,7 @@ func findStartLine(b []byte) (at, keep int) {
 			return -1, ls
 		}
 		le += i
-		if _, _, ok := classifyLine(bytes.TrimSuffix(b[ls:le], []byte{'\r'})); ok {
+		if _, _, ok := classifyLine(firstLine(b[ls:le])); ok {
 			return ls, ls
 		}
 		pos = i + len(sipVersion)
@@ -197,4 +197,22 @@ func contentLength(hdr []byte) (n int, found, valid bool) {
 		return n, true, true
 	}
 	return 0, false, true
+}
+
+// firstLine returns b up to its first line end, CR or LF (a bare CR ends
+// a line for Wireshark too), or nil when b has no line end within
+// maxStartLine bytes.
+func firstLine(b []byte) []byte {
+	for i, c := range b {
+		if c == '\r' || c == '\n' {
+			return b[:i]
+		}
+		if i >= maxStartLine {
+			return nil
+		}
+	}
+	if len(b) > maxStartLine {
+		return nil
+	}
+	return b
 }

@@ -254,7 +254,7 @@ func (s *stream) frameSIP() bool {
 		}
 		return false
 	}
-	if _, _, ok := classifyLine(bytes.TrimSuffix(s.buf[:nl], []byte{'\r'})); !ok {
+	if _, _, ok := classifyLine(firstLine(s.buf[:nl+1])); !ok {
 		s.resync()
 		return len(s.buf) > 0 && s.insync
 	}
@@ -347,14 +347,4 @@ func (s *stream) frameWS() bool {
 	}
 	s.drop(n)
 	return true
-}
-
-// firstLine returns b up to its first line end, without CR LF.
-func firstLine(b []byte) []byte {
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		b = b[:i]
-	} else if len(b) > maxStartLine {
-		return nil
-	}
-	return bytes.TrimSuffix(b, []byte{'\r'})
 }
