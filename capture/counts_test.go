@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -235,6 +236,68 @@ func TestCountsGenerator(t *testing.T) {
 			if ts, ok := tsharkCounts(t, out, nil); ok && !ts.equal(got) {
 				t.Errorf("sipaudit %v\n  tshark %v", got, ts)
 			}
+			checkFrames(t, out, b)
 		})
+	}
+}
+
+// checkFrames compares the frames, endpoints and transport of every
+// request carrying credentials, and of its final response, with the
+// generator's truth: fragments, TCP segments and retransmissions must
+// all be attributed as Wireshark numbers them.
+func checkFrames(t *testing.T, path string, truth []byte) {
+	var tr struct {
+		Exchanges []struct {
+			Request   []int  `json:"request_frames"`
+			Response  []int  `json:"response_frames"`
+			Src       string `json:"src"`
+			Dst       string `json:"dst"`
+			Transport string `json:"transport"`
+		} `json:"auth_exchanges"`
+	}
+	if err := json.Unmarshal(truth, &tr); err != nil {
+		t.Fatal(err)
+	}
+	byLast := map[int]*Message{}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	d := NewDecoder(DefaultLimits(), func(m *Message) { byLast[m.Frame()] = m })
+	if _, err := Read(context.Background(), f, path, d, nil); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	checked := 0
+	for i, e := range tr.Exchanges {
+		for _, want := range [][]int{e.Request, e.Response} {
+			if len(want) == 0 {
+				continue
+			}
+			m := byLast[want[len(want)-1]]
+			if m == nil {
+				t.Errorf("exchange %d: no message completed by frame %d", i, want[len(want)-1])
+				continue
+			}
+			if fmt.Sprint(m.Frames) != fmt.Sprint(want) {
+				t.Errorf("exchange %d: frames %v, truth %v", i, m.Frames, want)
+			}
+			checked++
+		}
+		m := byLast[e.Request[len(e.Request)-1]]
+		if m == nil {
+			continue
+		}
+		// the truth writes IPv6 addresses in a non-canonical form
+		if m.Src != netip.MustParseAddrPort(e.Src) || m.Dst != netip.MustParseAddrPort(e.Dst) {
+			t.Errorf("exchange %d: %v -> %v, truth %s -> %s", i, m.Src, m.Dst, e.Src, e.Dst)
+		}
+		if !strings.HasPrefix(e.Transport, m.Transport.String()) {
+			t.Errorf("exchange %d: transport %v, truth %s", i, m.Transport, e.Transport)
+		}
+	}
+	if checked == 0 {
+		t.Error("no exchange checked")
 	}
 }
