@@ -440,11 +440,28 @@ func (d *Decoder) datagram(p []byte, src, dst netip.AddrPort, t Transport, frame
 		d.stats.OversizeMessages++
 		return true
 	}
-	if frames == nil {
-		frames = []int{frame}
-	}
-	d.deliver(&Message{Frames: frames, Time: ts, Src: src, Dst: dst, Transport: t, Raw: append([]byte(nil), m...)})
+	d.deliver(newMessage(frames, frame, ts, src, dst, t, m))
 	return true
+}
+
+// oneFrameMessage is a Message and the array of its single frame,
+// allocated together: most messages come from one packet.
+type oneFrameMessage struct {
+	m Message
+	f [1]int
+}
+
+// newMessage returns a message with its own copy of raw. frames, when
+// nil, is the single frame.
+func newMessage(frames []int, frame int, ts time.Time, src, dst netip.AddrPort, t Transport, raw []byte) *Message {
+	o := &oneFrameMessage{m: Message{Frames: frames, Time: ts, Src: src, Dst: dst, Transport: t}}
+	if frames == nil {
+		o.f[0] = frame
+		o.m.Frames = o.f[:]
+	}
+	o.m.Raw = make([]byte, len(raw))
+	copy(o.m.Raw, raw)
+	return &o.m
 }
 
 // gtpu decodes a GTP-U G-PDU (3GPP TS 29.281 5) carrying an IP packet.

@@ -77,7 +77,7 @@ func classifyLine(line []byte) (method []byte, code int, ok bool) {
 		return nil, 0, false
 	}
 	sp := bytes.IndexByte(line, ' ')
-	if sp <= 0 {
+	if sp <= 0 || sp+1 >= len(line)-8 { // no method, or no Request-URI
 		return nil, 0, false
 	}
 	for _, c := range line[:sp] {

@@ -1,0 +1,65 @@
+package capture
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkCapturePath times the capture path alone: read, decode,
+// defragment, reassemble and frame SIP, on a generator capture. Set
+// SIPAUDIT_BENCH_PCAP to use a given file (scripts/bench.sh passes its
+// ~1M-packet capture); otherwise a small one is generated when
+// shared/bench is beside the repository. One op is the whole file;
+// the packets/s metric is what to compare.
+func BenchmarkCapturePath(b *testing.B) {
+	path := os.Getenv("SIPAUDIT_BENCH_PCAP")
+	if path == "" {
+		gen := filepath.Join(sharedDir, "bench", "gen_sip_pcap.py")
+		if _, err := os.Stat(gen); err != nil {
+			b.Skip("set SIPAUDIT_BENCH_PCAP or put shared/bench beside the repository")
+		}
+		path = filepath.Join(b.TempDir(), "bench.pcap")
+		if out, err := exec.Command("python3", gen, "-q", "--calls", "6340", "--seed", "1", "-o", path).CombinedOutput(); err != nil {
+			b.Fatalf("generator: %v\n%s", err, out)
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	var packets, msgs int
+	for b.Loop() {
+		d := NewDecoder(DefaultLimits(), func(*Message) { msgs++ })
+		in, err := Read(context.Background(), bytesReader(data), path, d, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.Close()
+		packets += in.Packets
+	}
+	b.ReportMetric(float64(packets)/b.Elapsed().Seconds(), "packets/s")
+	b.ReportMetric(float64(msgs)/float64(b.N), "messages/op")
+}
+
+type sliceReader struct {
+	b   []byte
+	off int
+}
+
+func (r *sliceReader) Read(p []byte) (int, error) {
+	if r.off >= len(r.b) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b[r.off:])
+	r.off += n
+	return n, nil
+}
+
+func bytesReader(b []byte) io.Reader { return &sliceReader{b: b} }
