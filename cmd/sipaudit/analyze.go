@@ -117,7 +117,11 @@ func analyzeOne(cmd *cobra.Command, path string, o analyzeOpts, counter *analyze
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, capture.Stats{}, err
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the path is already at the start of the line
+			}
+			return nil, capture.Stats{}, fmt.Errorf("cannot open: %w", err)
 		}
 		defer f.Close()
 		if fi, err := f.Stat(); err == nil {
