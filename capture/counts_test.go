@@ -264,7 +264,7 @@ func checkFrames(t *testing.T, path string, truth []byte) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	d := NewDecoder(DefaultLimits(), func(m *Message) { byLast[m.Frame()] = m })
+	d := NewDecoder(DefaultLimits(), func(m *Message) { byLast[m.Frame()] = m.Clone() })
 	if _, err := Read(context.Background(), f, path, d, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -31,9 +31,14 @@ type Decoder struct {
 	sctp   map[sctpKey]*sctpMessage
 
 	nextHousekeeping time.Time
+
+	msg      Message // handed to out, reused
+	oneFrame [1]int
+	frameBuf []int // scratch for the frames of a stream message
 }
 
-// NewDecoder returns a Decoder that calls out for every SIP message.
+// NewDecoder returns a Decoder that calls out for every SIP message. The
+// Message is valid only during the call (see Message).
 func NewDecoder(l Limits, out func(*Message)) *Decoder {
 	d := &Decoder{limits: l, out: out, conns: make(map[tcpKey]*tcpConn), sctp: make(map[sctpKey]*sctpMessage)}
 	d.defrag = newDefragmenter(&d.limits, &d.stats)
@@ -440,28 +445,8 @@ func (d *Decoder) datagram(p []byte, src, dst netip.AddrPort, t Transport, frame
 		d.stats.OversizeMessages++
 		return true
 	}
-	d.deliver(newMessage(frames, frame, ts, src, dst, t, m))
+	d.deliver(frames, frame, ts, src, dst, t, false, m)
 	return true
-}
-
-// oneFrameMessage is a Message and the array of its single frame,
-// allocated together: most messages come from one packet.
-type oneFrameMessage struct {
-	m Message
-	f [1]int
-}
-
-// newMessage returns a message with its own copy of raw. frames, when
-// nil, is the single frame.
-func newMessage(frames []int, frame int, ts time.Time, src, dst netip.AddrPort, t Transport, raw []byte) *Message {
-	o := &oneFrameMessage{m: Message{Frames: frames, Time: ts, Src: src, Dst: dst, Transport: t}}
-	if frames == nil {
-		o.f[0] = frame
-		o.m.Frames = o.f[:]
-	}
-	o.m.Raw = make([]byte, len(raw))
-	copy(o.m.Raw, raw)
-	return &o.m
 }
 
 // gtpu decodes a GTP-U G-PDU (3GPP TS 29.281 5) carrying an IP packet.
@@ -508,9 +493,6 @@ func (d *Decoder) hep(p []byte, frames []int, frame int, ts time.Time) {
 		d.stats.HEPNotSIP++
 		return
 	}
-	if frames == nil {
-		frames = []int{frame}
-	}
 	t := UDP
 	switch h.IPProto {
 	case 6:
@@ -521,14 +503,18 @@ func (d *Decoder) hep(p []byte, frames []int, frame int, ts time.Time) {
 	if !h.Time.IsZero() {
 		ts = h.Time
 	}
-	raw := m
-	if !h.Compressed {
-		raw = append([]byte(nil), m...)
-	}
-	d.deliver(&Message{Frames: frames, Time: ts, Src: h.Src, Dst: h.Dst, Transport: t, HEP: true, Raw: raw})
+	d.deliver(frames, frame, ts, h.Src, h.Dst, t, true, m)
 }
 
-func (d *Decoder) deliver(m *Message) {
+// deliver hands a message to the consumer in the decoder's reused
+// Message. frames, when nil, is the single frame.
+func (d *Decoder) deliver(frames []int, frame int, ts time.Time, src, dst netip.AddrPort, t Transport, hep bool, raw []byte) {
 	d.stats.SIPMessages++
-	d.out(m)
+	if frames == nil {
+		d.oneFrame[0] = frame
+		frames = d.oneFrame[:]
+	}
+	d.msg = Message{Frames: frames, Time: ts, Src: src, Dst: dst, Transport: t, HEP: hep, Raw: raw}
+	d.out(&d.msg)
+	d.msg = Message{}
 }

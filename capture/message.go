@@ -30,6 +30,10 @@ func (t Transport) String() string {
 }
 
 // Message is one SIP message found in a capture.
+//
+// A Message handed to a Decoder's callback, and the slices it holds, are
+// valid only during the call: like gopacket's reassembly, the decoder
+// reuses them. Copy what you keep, with Clone.
 type Message struct {
 	// Frames are the 1-based numbers of the packets the message came
 	// from, in the order they were read, as Wireshark numbers them. The
@@ -46,9 +50,16 @@ type Message struct {
 	Transport Transport
 	// HEP is true when the message was unwrapped from a HEPv3 packet.
 	HEP bool
-	// Raw holds the message bytes, start line to end of body. It is the
-	// message's own copy.
+	// Raw holds the message bytes, start line to end of body.
 	Raw []byte
+}
+
+// Clone returns a deep copy of m that stays valid after the callback.
+func (m *Message) Clone() *Message {
+	c := *m
+	c.Frames = append([]int(nil), m.Frames...)
+	c.Raw = append([]byte(nil), m.Raw...)
+	return &c
 }
 
 // Frame returns the frame that completed the message (0 if none).

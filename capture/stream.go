@@ -146,8 +146,10 @@ func (s *stream) trimSpans() {
 
 // frames returns the frames that carried stream bytes [from, to), and the
 // capture time of the last one.
+// The slice is the decoder's scratch space, valid until the next call.
 func (s *stream) frames(from, to int64) ([]int, time.Time) {
-	var out []int
+	out := s.d.frameBuf[:0]
+	defer func() { s.d.frameBuf = out[:0] }()
 	var ts time.Time
 	start := s.base
 	for _, sp := range s.spans {
@@ -340,7 +342,7 @@ func (s *stream) frameWS() bool {
 		frames, ts := s.frames(s.wsStart, end)
 		raw := skipCRLF(msg)
 		if _, _, ok := classifyLine(firstLine(raw)); ok {
-			s.conn.emitOwned(s, raw, frames, ts, WS)
+			s.conn.emit(s, raw, frames, ts, WS)
 		} else {
 			s.d.stats.StreamBytesSkip += len(msg)
 		}

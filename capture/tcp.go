@@ -132,14 +132,9 @@ func (c *tcpConn) ReassemblyComplete(reassembly.AssemblerContext) bool {
 	return true
 }
 
-// emit hands a framed message to the decoder's consumer, copying raw.
+// emit hands a framed message to the decoder's consumer.
 func (c *tcpConn) emit(s *stream, raw []byte, frames []int, ts time.Time, t Transport) {
-	c.emitOwned(s, append([]byte(nil), raw...), frames, ts, t)
-}
-
-// emitOwned is emit for bytes the message may keep.
-func (c *tcpConn) emitOwned(s *stream, raw []byte, frames []int, ts time.Time, t Transport) {
-	c.d.deliver(&Message{Frames: frames, Time: ts, Src: s.src, Dst: s.dst, Transport: t, Raw: raw})
+	c.d.deliver(frames, 0, ts, s.src, s.dst, t, false, raw)
 }
 
 func (c *tcpConn) transport() Transport { return TCP }
