@@ -38,7 +38,7 @@ measure() {
   eval "secs_$name=$secs"
 }
 
-echo "capture: $pcap ($packets packets, $(du -m "$pcap" | cut -f1) MB), $(nproc) cores"
+echo "capture: $pcap ($packets packets, $(du -Lm "$pcap" | cut -f1) MB), $(nproc) cores"
 measure capture_path env SIPAUDIT_BENCH_PCAP="$pcap" "$BENCH_DIR/capture.test" -test.run '^$' -test.bench CapturePath -test.benchtime 1x
 measure sipaudit_analyze "$BENCH_DIR/sipaudit" analyze --progress never "$pcap"
 measure tshark_Y_sip tshark -n -r "$pcap" -Y sip
