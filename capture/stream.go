@@ -290,7 +290,7 @@ func (s *stream) frameSIP() bool {
 		return false
 	}
 	frames, ts := s.frames(s.base, s.base+int64(total))
-	s.conn.emit(s, s.buf[:total], frames, ts, s.conn.transport())
+	s.conn.emit(s, s.buf[:total], frames, ts, TCP)
 	s.drop(total)
 	return true
 }

@@ -137,8 +137,6 @@ func (c *tcpConn) emit(s *stream, raw []byte, frames []int, ts time.Time, t Tran
 	c.d.deliver(frames, 0, ts, s.src, s.dst, t, false, raw)
 }
 
-func (c *tcpConn) transport() Transport { return TCP }
-
 // tcp feeds one segment to the reassembler.
 func (d *Decoder) tcp(src, dst netip.AddrPort, payload []byte, frame int, ts time.Time) {
 	d.stats.TCPSegments++

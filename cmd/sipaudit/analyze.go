@@ -66,7 +66,7 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 		in, st, err := analyzeOne(cmd, path, o, counter)
 		if in != nil {
 			rep.Inputs = append(rep.Inputs, *in)
-			addStats(&rep.Capture, st)
+			rep.Capture.Add(st)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -162,9 +162,4 @@ func newBar(w io.Writer, path string, size int64, mode string) *progressbar.Prog
 		progressbar.OptionThrottle(200_000_000),
 		progressbar.OptionClearOnFinish(),
 	)
-}
-
-// addStats adds one input's capture counters to the run's.
-func addStats(t *capture.Stats, s capture.Stats) {
-	t.Add(s)
 }
