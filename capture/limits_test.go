@@ -116,3 +116,22 @@ func TestTLSCounted(t *testing.T) {
 		t.Errorf("TLS connections %d, bytes %d", st.TLSConnections, st.TLSBytes)
 	}
 }
+
+// A connection whose handshake was not captured starts at its first
+// segment: messages come out as their segments arrive, not when the
+// input ends (which would hold every such stream in memory until then).
+func TestMidstreamDeliveredAtOnce(t *testing.T) {
+	var got int
+	d := NewDecoder(DefaultLimits(), func(*Message) { got++ })
+	ts := time.Unix(1700000000, 0)
+	tail := []byte("partial body of an earlier message\r\n")
+	d.Packet(layers.LinkTypeRaw, 1, ts, ipv4Packet(6, 1, 0, false, tcpSegment(40000, 5060, 5000, 0x18, tail)))
+	d.Packet(layers.LinkTypeRaw, 2, ts, ipv4Packet(6, 2, 0, false, tcpSegment(40000, 5060, 5000+uint32(len(tail)), 0x18, []byte(fuzzSIP))))
+	if got != 1 {
+		t.Errorf("%d messages before Close, want 1", got)
+	}
+	d.Close()
+	if got != 1 {
+		t.Errorf("%d messages after Close, want 1", got)
+	}
+}
