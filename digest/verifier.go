@@ -1,0 +1,631 @@
+package digest
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Engine selects one of the S-CSCF's two logically separate protocol
+// engines (TS 33.203 N.2.1.2 note 1a): Authorization for registrations
+// (401, WWW-Authenticate) and Proxy-Authorization for other requests
+// (407, Proxy-Authenticate). Each has its own nonces and nonce-counts.
+type Engine uint8
+
+// The two engines.
+const (
+	WWW Engine = iota
+	Proxy
+)
+
+func (e Engine) String() string {
+	if e == Proxy {
+		return "Proxy-Authorization"
+	}
+	return "Authorization"
+}
+
+// Verdict is the reference S-CSCF's conclusion about one set of
+// credentials. Its text form is the "reference" value of the JSON report.
+type Verdict uint8
+
+// The verdicts.
+const (
+	// Valid: right digest, fresh nonce, increasing nc.
+	Valid Verdict = iota + 1
+	// Invalid: wrong digest, or an answer the challenge did not allow
+	// (qop missing or not offered).
+	Invalid
+	// Stale: right digest over an unknown, expired or ended nonce: the
+	// server must re-challenge with stale=true (TS 33.203 N.2.3).
+	Stale
+	// Replay: right digest, but the (nonce, nc) was accepted before, nc
+	// did not increase, or a qop-less answer was re-sent (N.2.3).
+	Replay
+	// UnknownCredentials: no secret for the user; the digest is not
+	// judged (nonce handling still is, see Result.NCReplay).
+	UnknownCredentials
+	// Unverifiable: fields missing or malformed, or an algorithm the
+	// challenge did not offer or the reference cannot compute.
+	Unverifiable
+)
+
+var verdictNames = [...]string{Valid: "valid", Invalid: "invalid", Stale: "stale", Replay: "replay", UnknownCredentials: "unknown-credentials", Unverifiable: "unverifiable"}
+
+func (v Verdict) String() string {
+	if int(v) < len(verdictNames) && verdictNames[v] != "" {
+		return verdictNames[v]
+	}
+	return "none"
+}
+
+// MarshalText writes the verdict's name.
+func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil }
+
+// WantsStale reports whether the server should answer with a new
+// challenge carrying stale=true (TS 33.203 N.2.3).
+func (v Verdict) WantsStale() bool { return v == Stale || v == Replay }
+
+// NonceState is what the reference knows about the nonce credentials use.
+type NonceState uint8
+
+// The nonce states.
+const (
+	// NonceFresh: issued by the server, not ended, within its lifetime.
+	NonceFresh NonceState = iota + 1
+	// NonceUnknown: never seen in a challenge on this engine.
+	NonceUnknown
+	// NonceExpired: older than the nonce lifetime.
+	NonceExpired
+	// NonceEnded: a later REGISTER challenge for the same identity ended
+	// this authentication (TS 33.203 N.2.2.3).
+	NonceEnded
+)
+
+var nonceStateNames = [...]string{NonceFresh: "fresh", NonceUnknown: "unknown", NonceExpired: "expired", NonceEnded: "ended"}
+
+func (s NonceState) String() string {
+	if int(s) < len(nonceStateNames) && nonceStateNames[s] != "" {
+		return nonceStateNames[s]
+	}
+	return "none"
+}
+
+// MarshalText writes the state's name.
+func (s NonceState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// SecretUsed says which of a user's H(A1) values matched (N.2.5).
+type SecretUsed uint8
+
+// Which secret matched.
+const (
+	NoSecret SecretUsed = iota
+	// Newest: the most recently added secret.
+	Newest
+	// Older: the secret before it, still held because the newest has not
+	// yet been used successfully.
+	Older
+	// Retired: a secret the reference has dropped (the newer one was used
+	// successfully, or a third was added). A response matching it is
+	// invalid; a server that accepts it keeps an old password alive
+	// (SA507).
+	Retired
+)
+
+var secretUsedNames = [...]string{NoSecret: "none", Newest: "newest", Older: "older", Retired: "retired"}
+
+func (s SecretUsed) String() string {
+	if int(s) < len(secretUsedNames) {
+		return secretUsedNames[s]
+	}
+	return "none"
+}
+
+// MarshalText writes the name.
+func (s SecretUsed) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Result is the reference's verdict on one set of credentials, with the
+// reason and the work shown.
+type Result struct {
+	Verdict Verdict `json:"verdict"`
+	Reason  string  `json:"reason"`
+	// DigestOK: the response matches a secret the reference holds,
+	// whatever the nonce and nc say.
+	DigestOK bool       `json:"digest_ok"`
+	Nonce    NonceState `json:"nonce"`
+	// NCReplay: the client sent an nc not greater than one it already
+	// sent for this nonce, or re-sent a qop-less answer (SA202), whether
+	// or not the digest could be judged.
+	NCReplay bool `json:"nc_replay"`
+	// LastNC is the highest nc the reference had accepted for the nonce
+	// before these credentials (0 when none).
+	LastNC uint32     `json:"last_nc"`
+	Secret SecretUsed `json:"secret"`
+	// Username is the real username: c.Username, or the user whose
+	// userhash it is.
+	Username string `json:"username"`
+	Work     *Work  `json:"work,omitempty"`
+}
+
+// Request is what the verifier needs of the request carrying credentials.
+type Request struct {
+	Method string
+	Body   []byte // for qop=auth-int
+}
+
+// Config tunes the verifier.
+type Config struct {
+	// NonceLifetime is how long a nonce stays valid after the challenge
+	// that issued it. Zero means DefaultNonceLifetime.
+	NonceLifetime time.Duration
+	// MaxNonces caps the nonces remembered per engine; the oldest are
+	// forgotten first (and then count as unknown). Zero means
+	// DefaultMaxNonces.
+	MaxNonces int
+}
+
+// Defaults for Config.
+const (
+	// DefaultNonceLifetime is Kamailio's auth nonce_expire default.
+	DefaultNonceLifetime = 300 * time.Second
+	DefaultMaxNonces     = 1 << 20
+)
+
+// maxSecrets is how many secrets a user keeps live (N.2.5: at most one
+// stored besides the newest).
+const maxSecrets = 2
+
+// Verifier is the reference S-CSCF of TS 33.203 Annex N: it holds the
+// users' secrets, learns the nonces the real server issues, and judges
+// every set of credentials. It is a state machine fed in capture order;
+// time comes from the caller. It is not safe for concurrent use.
+type Verifier struct {
+	cfg    Config
+	users  map[userKey]*user
+	byName map[string][]*user // username -> users, for realm-less lookups
+	eng    [2]engineState
+}
+
+type userKey struct{ username, realm string }
+
+type user struct {
+	key     userKey
+	secrets []*secretEntry // live, oldest first
+	retired []*secretEntry // dropped, newest last (bounded)
+}
+
+type secretEntry struct {
+	Secret
+	seq int
+}
+
+type engineState struct {
+	nonces  map[string]*nonceState
+	order   []*nonceState        // issue order, for expiry and the cap
+	current map[string][]string // identity -> nonces of its latest REGISTER challenge
+}
+
+type nonceState struct {
+	nonce    string
+	realm    string
+	issued   time.Time
+	algs     []Algorithm
+	qop      []string
+	ended    bool
+	forgot   bool
+	accepted uint32 // highest nc accepted
+	sent     uint32 // highest nc sent
+	anySent  bool
+	noQOPOK  bool // a qop-less answer was accepted
+}
+
+// NewVerifier returns a verifier with no users and no nonces.
+func NewVerifier(cfg Config) *Verifier {
+	if cfg.NonceLifetime <= 0 {
+		cfg.NonceLifetime = DefaultNonceLifetime
+	}
+	if cfg.MaxNonces <= 0 {
+		cfg.MaxNonces = DefaultMaxNonces
+	}
+	v := &Verifier{cfg: cfg, users: map[userKey]*user{}, byName: map[string][]*user{}}
+	for i := range v.eng {
+		v.eng[i] = engineState{nonces: map[string]*nonceState{}, current: map[string][]string{}}
+	}
+	return v
+}
+
+// AddSecret adds a secret for username in realm ("" matches any realm).
+// A later secret is newer (a password change pushed by the HSS, N.2.5):
+// it is tried first, and the user keeps at most two; adding a third drops
+// the oldest.
+func (v *Verifier) AddSecret(username, realm string, s Secret) {
+	k := userKey{username, realm}
+	u := v.users[k]
+	if u == nil {
+		u = &user{key: k}
+		v.users[k] = u
+		v.byName[username] = append(v.byName[username], u)
+	}
+	seq := len(u.secrets) + len(u.retired)
+	u.secrets = append(u.secrets, &secretEntry{Secret: s, seq: seq})
+	for len(u.secrets) > maxSecrets {
+		u.retire(0)
+	}
+}
+
+func (u *user) retire(i int) {
+	u.retired = append(u.retired, u.secrets[i])
+	if len(u.retired) > 4 {
+		u.retired = u.retired[1:]
+	}
+	u.secrets = append(u.secrets[:i], u.secrets[i+1:]...)
+}
+
+// lookup finds the user for a username and realm: an exact realm match
+// first, then the realm-less entry.
+func (v *Verifier) lookup(username, realm string) *user {
+	if u := v.users[userKey{username, realm}]; u != nil {
+		return u
+	}
+	return v.users[userKey{username, ""}]
+}
+
+// resolveUserhash finds the user whose H(username ":" realm) is hash.
+func (v *Verifier) resolveUserhash(h Hash, hash, realm string) *user {
+	for name, us := range v.byName {
+		if equalHex(Userhash(h, name, realm), hash) {
+			for _, u := range us {
+				if u.key.realm == realm {
+					return u
+				}
+			}
+			return us[0]
+		}
+	}
+	return nil
+}
+
+// Challenged tells the verifier about one challenging response: all the
+// Digest challenges it carried (a 401 may offer SHA-256 and MD5 in two
+// WWW-Authenticate fields, TS 33.203 N.2.1.1 SM4). identity is the IMPI
+// the challenge is for (the username of the request's credentials, or
+// the one derived from its To URI) and register says whether the request
+// was a REGISTER: a new REGISTER challenge ends the previous
+// authentication of that identity (N.2.2.3). at is the capture time.
+func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Challenge, at time.Time) {
+	es := &v.eng[e&1]
+	v.expire(es, at)
+	var nonces []string
+	for _, ch := range chs {
+		if ch.Nonce == "" {
+			continue
+		}
+		st := es.nonces[ch.Nonce]
+		if st == nil {
+			st = &nonceState{nonce: ch.Nonce}
+			es.nonces[ch.Nonce] = st
+			es.order = append(es.order, st)
+			if len(es.nonces) > v.cfg.MaxNonces {
+				v.forgetOldest(es)
+			}
+		}
+		if !containsNonce(nonces, ch.Nonce) {
+			// First challenge of this response for the nonce: the server
+			// (re)issued it now.
+			st.issued, st.ended, st.algs, st.qop = at, false, st.algs[:0], st.qop[:0]
+			nonces = append(nonces, ch.Nonce)
+		}
+		st.realm = ch.Realm
+		alg := ch.Algorithm
+		if alg != 0 && !containsAlg(st.algs, alg) {
+			st.algs = append(st.algs, alg)
+		}
+		for _, q := range ch.QOP {
+			if !containsFold(st.qop, q) {
+				st.qop = append(st.qop, q)
+			}
+		}
+	}
+	if register && identity != "" && len(nonces) > 0 {
+		for _, old := range es.current[identity] {
+			if st := es.nonces[old]; st != nil && !containsNonce(nonces, old) {
+				st.ended = true
+			}
+		}
+		es.current[identity] = nonces
+	}
+}
+
+func (v *Verifier) expire(es *engineState, at time.Time) {
+	// Forget nonces long past their lifetime; they would be stale anyway,
+	// and the memory stays bounded on long captures.
+	keep := 2 * v.cfg.NonceLifetime
+	n := 0
+	for n < len(es.order) && at.Sub(es.order[n].issued) > keep {
+		n++
+	}
+	for _, st := range es.order[:n] {
+		if es.nonces[st.nonce] == st {
+			delete(es.nonces, st.nonce)
+		}
+	}
+	if n > 0 {
+		es.order = append(es.order[:0], es.order[n:]...)
+	}
+}
+
+func (v *Verifier) forgetOldest(es *engineState) {
+	for len(es.order) > 0 && len(es.nonces) > v.cfg.MaxNonces {
+		st := es.order[0]
+		es.order = es.order[1:]
+		if es.nonces[st.nonce] == st {
+			delete(es.nonces, st.nonce)
+		}
+	}
+}
+
+// Verify judges credentials received on engine e at time at, as the
+// reference S-CSCF would (TS 33.203 N.2.1.1 SM9, N.2.1.2, N.2.3, N.2.5),
+// and updates its state: an accepted nc is remembered, and a success with
+// the newest secret drops the older one.
+func (v *Verifier) Verify(e Engine, c Credentials, req Request, at time.Time) Result {
+	es := &v.eng[e&1]
+	r := Result{Username: c.Username}
+	st := es.nonces[c.Nonce]
+	r.Nonce = v.nonceState(st, at)
+	if st != nil {
+		r.LastNC = st.accepted
+	}
+	nc, hasNC := c.NCValue()
+
+	// Client-side nonce handling is judged whatever else happens (SA202).
+	if st != nil && c.Response != "" {
+		switch {
+		case c.QOP == "" && st.anySent:
+			r.NCReplay = true
+		case hasNC && st.anySent && nc <= st.sent:
+			r.NCReplay = true
+		}
+		st.anySent = true
+		if hasNC && nc > st.sent {
+			st.sent = nc
+		}
+	}
+
+	if err := c.Validate(); err != nil {
+		r.Verdict, r.Reason = Unverifiable, err.Error()
+		return r
+	}
+	if st != nil && len(st.algs) > 0 && !containsAlg(st.algs, c.Algorithm) {
+		r.Verdict = Unverifiable
+		r.Reason = fmt.Sprintf("algorithm %s was not offered in the challenge (offered: %s)", c.Algorithm, joinAlgs(st.algs))
+		return r
+	}
+
+	u := v.lookup(c.Username, c.Realm)
+	if c.Userhash {
+		u = v.resolveUserhash(c.Algorithm.Hash(), c.Username, c.Realm)
+	}
+	if u == nil {
+		r.Verdict = UnknownCredentials
+		r.Reason = fmt.Sprintf("no credentials for user %q in realm %q", c.Username, c.Realm)
+		return r
+	}
+	r.Username = u.key.username
+
+	in := c.Input(u.key.username, req.Method, req.Body)
+	matched, work, err := v.match(u, c, in)
+	if err != nil {
+		r.Verdict, r.Reason = Unverifiable, err.Error()
+		if errors.Is(err, ErrNoSecret) {
+			r.Verdict = UnknownCredentials
+		}
+		return r
+	}
+	r.Work = &work
+	r.Secret = matched
+	r.DigestOK = matched == Newest || matched == Older
+
+	switch {
+	case matched == Retired:
+		r.Verdict = Invalid
+		r.Reason = "the response matches a password the reference has retired (a newer one was used successfully or pushed since, TS 33.203 N.2.5)"
+		return r
+	case !r.DigestOK:
+		r.Verdict = Invalid
+		r.Reason = "the response does not match (RFC 7616 3.4.1)"
+		return r
+	case st != nil && len(st.qop) > 0 && c.QOP == "":
+		r.Verdict = Invalid
+		r.Reason = fmt.Sprintf("the challenge offered qop=%q but the answer has no qop, cnonce or nc (RFC 2069 form), which switches off replay protection (RFC 7616 3.4)", strings.Join(st.qop, ","))
+		return r
+	case st != nil && c.QOP != "" && len(st.qop) > 0 && !containsFold(st.qop, c.QOP):
+		r.Verdict = Invalid
+		r.Reason = fmt.Sprintf("qop %q was not offered (offered: %q)", c.QOP, strings.Join(st.qop, ","))
+		return r
+	case r.Nonce != NonceFresh:
+		r.Verdict = Stale
+		r.Reason = "right digest, but the nonce is " + r.Nonce.String() + staleWhy(r.Nonce) + "; the server must re-challenge with stale=true (TS 33.203 N.2.3)"
+		return r
+	case c.QOP == "" && st.noQOPOK:
+		r.Verdict = Replay
+		r.Reason = "right digest, but a qop-less answer over this nonce was already accepted: it is a replay (TS 33.203 N.2.3)"
+		return r
+	case c.QOP != "" && nc <= st.accepted:
+		r.Verdict = Replay
+		r.Reason = fmt.Sprintf("right digest, but nc %08x is not greater than %08x, the last accepted for this nonce (TS 33.203 N.2.3)", nc, st.accepted)
+		return r
+	}
+	r.Verdict = Valid
+	r.Reason = "right digest, fresh nonce"
+	if c.QOP != "" {
+		r.Reason += fmt.Sprintf(", nc %08x above the last accepted %08x", nc, st.accepted)
+		st.accepted = nc
+	} else {
+		st.noQOPOK = true
+	}
+	if matched == Newest {
+		for len(u.secrets) > 1 {
+			u.retire(0) // N.2.5: delete the old H(A1) once the new one works
+		}
+	}
+	return r
+}
+
+func staleWhy(s NonceState) string {
+	switch s {
+	case NonceUnknown:
+		return " (the server never issued it on this engine)"
+	case NonceExpired:
+		return " (older than the nonce lifetime)"
+	case NonceEnded:
+		return " (a later REGISTER challenge for the same user ended it, TS 33.203 N.2.2.3)"
+	}
+	return ""
+}
+
+func (v *Verifier) nonceState(st *nonceState, at time.Time) NonceState {
+	switch {
+	case st == nil:
+		return NonceUnknown
+	case st.ended:
+		return NonceEnded
+	case at.Sub(st.issued) > v.cfg.NonceLifetime:
+		return NonceExpired
+	}
+	return NonceFresh
+}
+
+// match tries the user's live secrets newest first, then the retired
+// ones (only to explain an invalid verdict). It returns the work for the
+// secret that matched, or for the newest when none did.
+func (v *Verifier) match(u *user, c Credentials, in Input) (SecretUsed, Work, error) {
+	var shown *Work
+	var firstErr error
+	try := func(s *secretEntry) (w Work, computed, matched bool) {
+		ha1, err := s.BaseHA1(c.Algorithm, in.Username, c.Realm, c.Nonce)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			return Work{}, false, false
+		}
+		resp, w := in.Response(ha1)
+		w.Received = strings.ToLower(c.Response)
+		return w, true, equalHex(resp, c.Response)
+	}
+	for i := len(u.secrets) - 1; i >= 0; i-- {
+		w, computed, matched := try(u.secrets[i])
+		switch {
+		case matched && i == len(u.secrets)-1:
+			return Newest, w, nil
+		case matched:
+			return Older, w, nil
+		case computed && shown == nil:
+			shown = &w
+		}
+	}
+	if shown == nil {
+		if firstErr == nil {
+			firstErr = ErrNoSecret
+		}
+		return NoSecret, Work{}, firstErr
+	}
+	for i := len(u.retired) - 1; i >= 0; i-- {
+		if w, _, matched := try(u.retired[i]); matched {
+			return Retired, w, nil
+		}
+	}
+	return NoSecret, *shown, nil
+}
+
+// RspAuthResult is the reference's check of an rspauth.
+type RspAuthResult struct {
+	Verdict Verdict `json:"verdict"` // Valid, Invalid, UnknownCredentials or Unverifiable
+	Reason  string  `json:"reason"`
+	Work    *Work   `json:"work,omitempty"`
+}
+
+// CheckRspAuth verifies the rspauth of an Authentication-Info (or
+// Proxy-Authentication-Info) field in a 2xx answering credentials c (RFC
+// 7616 3.5, TS 33.203 N.2.1.1 SM12). body is the response's entity body
+// (for qop=auth-int).
+func (v *Verifier) CheckRspAuth(c Credentials, ai AuthInfo, body []byte) RspAuthResult {
+	if ai.RspAuth == "" {
+		return RspAuthResult{Verdict: Unverifiable, Reason: "no rspauth"}
+	}
+	if err := c.Validate(); err != nil {
+		return RspAuthResult{Verdict: Unverifiable, Reason: "request credentials: " + err.Error()}
+	}
+	u := v.lookup(c.Username, c.Realm)
+	if c.Userhash {
+		u = v.resolveUserhash(c.Algorithm.Hash(), c.Username, c.Realm)
+	}
+	if u == nil {
+		return RspAuthResult{Verdict: UnknownCredentials, Reason: fmt.Sprintf("no credentials for user %q in realm %q", c.Username, c.Realm)}
+	}
+	if c.QOP != "" && (ai.CNonce != "" && ai.CNonce != c.CNonce || ai.NC != "" && !strings.EqualFold(ai.NC, c.NC)) {
+		return RspAuthResult{Verdict: Invalid, Reason: "cnonce or nc differ from the request's (RFC 7616 3.5)"}
+	}
+	in := c.Input(u.key.username, "", body)
+	if ai.QOP != "" {
+		in.QOP = ai.QOP
+	}
+	var work *Work
+	var lastErr error
+	for i := len(u.secrets) - 1; i >= 0; i-- {
+		ha1, err := u.secrets[i].BaseHA1(c.Algorithm, in.Username, c.Realm, c.Nonce)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		want, w := in.RspAuth(ha1)
+		w.Received = strings.ToLower(ai.RspAuth)
+		if work == nil {
+			work = &w
+		}
+		if equalHex(want, ai.RspAuth) {
+			return RspAuthResult{Verdict: Valid, Reason: "rspauth matches: the network knows the user's secret", Work: &w}
+		}
+	}
+	if work == nil {
+		return RspAuthResult{Verdict: UnknownCredentials, Reason: lastErr.Error()}
+	}
+	return RspAuthResult{Verdict: Invalid, Reason: "rspauth does not match (RFC 7616 3.5): network authentication failure (TS 33.203 N.2.2.2)", Work: work}
+}
+
+func containsNonce(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAlg(list []Algorithm, a Algorithm) bool {
+	for _, x := range list {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+func joinAlgs(list []Algorithm) string {
+	s := make([]string, len(list))
+	for i, a := range list {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
+}
