@@ -202,7 +202,7 @@ type secretEntry struct {
 
 type engineState struct {
 	nonces  map[string]*nonceState
-	order   []*nonceState        // issue order, for expiry and the cap
+	order   []*nonceState       // issue order, for expiry and the cap
 	current map[string][]string // identity -> nonces of its latest REGISTER challenge
 }
 
