@@ -281,6 +281,15 @@ func (p *parser) token68() (string, bool) {
 	if k < len(p.s) && p.s[k] != ',' {
 		return "", false
 	}
+	if k < len(p.s) {
+		// "realm, nonce=..." is a parameter without a value, not a
+		// token68: a token68 stands alone (RFC 7235 2.1).
+		q := parser{s: p.s, i: k}
+		q.skipListSep()
+		if !q.eof() && q.nextIsParam() {
+			return "", false
+		}
+	}
 	// "name=" with nothing after it is a token68 with padding, but
 	// "name=value" was rejected above because value follows.
 	p.i = j
