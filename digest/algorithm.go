@@ -142,36 +142,37 @@ func (h Hash) New() hash.Hash {
 // Hex returns the lowercase hex digest of the concatenated parts joined by
 // ":" — the H(a ":" b ":" ...) of RFC 7616.
 func (h Hash) Hex(parts ...string) string {
-	var buf [64]byte
-	return string(h.appendHex(buf[:0], parts...))
-}
-
-func (h Hash) appendHex(dst []byte, parts ...string) []byte {
-	hh := h.New()
-	if hh == nil {
-		return dst
-	}
+	var in [512]byte
+	b := in[:0]
 	for i, p := range parts {
 		if i > 0 {
-			hh.Write([]byte{':'})
+			b = append(b, ':')
 		}
-		hh.Write([]byte(p))
+		b = append(b, p...)
 	}
-	var sum [64]byte
-	s := hh.Sum(sum[:0])
-	n := len(dst)
-	dst = append(dst, make([]byte, 2*len(s))...)
-	hex.Encode(dst[n:], s)
+	var out [64]byte
+	return string(h.appendHex(out[:0], b))
+}
+
+// appendHex appends the lowercase hex digest of data to dst. The Sum
+// functions keep the state on the stack: no allocation.
+func (h Hash) appendHex(dst, data []byte) []byte {
+	switch h {
+	case HashMD5:
+		s := md5.Sum(data)
+		return hex.AppendEncode(dst, s[:])
+	case HashSHA256:
+		s := sha256.Sum256(data)
+		return hex.AppendEncode(dst, s[:])
+	case HashSHA512_256:
+		s := sha512.Sum512_256(data)
+		return hex.AppendEncode(dst, s[:])
+	}
 	return dst
 }
 
-// hexBytes is Hex over a single byte slice, for entity bodies and binary
-// passwords (AKA RES).
+// hexBytes is Hex over a single byte slice, for entity bodies.
 func (h Hash) hexBytes(b []byte) string {
-	hh := h.New()
-	if hh == nil {
-		return ""
-	}
-	hh.Write(b)
-	return hex.EncodeToString(hh.Sum(nil))
+	var out [64]byte
+	return string(h.appendHex(out[:0], b))
 }

@@ -1,8 +1,6 @@
 package digest
 
 import (
-	"crypto/subtle"
-	"fmt"
 	"strings"
 )
 
@@ -27,17 +25,14 @@ type Input struct {
 // the A1 hash of the non-"-sess" algorithms (RFC 7616 3.4.2). The password
 // is bytes because IMS AKA uses the binary RES as the password.
 func HA1(h Hash, username, realm string, password []byte) string {
-	hh := h.New()
-	if hh == nil {
-		return ""
-	}
-	hh.Write([]byte(username))
-	hh.Write([]byte{':'})
-	hh.Write([]byte(realm))
-	hh.Write([]byte{':'})
-	hh.Write(password)
-	var sum [64]byte
-	return fmt.Sprintf("%x", hh.Sum(sum[:0]))
+	var in [256]byte
+	b := append(in[:0], username...)
+	b = append(b, ':')
+	b = append(b, realm...)
+	b = append(b, ':')
+	b = append(b, password...)
+	var out [64]byte
+	return string(h.appendHex(out[:0], b))
 }
 
 // Userhash returns H(username ":" realm), the value sent in place of the
@@ -120,11 +115,15 @@ func (in Input) compute(ha1, method string) (string, Work) {
 	return resp, w
 }
 
-// equalHex compares two hex digests case-insensitively in constant time
+// equalHex compares two hex digests case-insensitively, in constant time
 // for equal lengths.
 func equalHex(a, b string) bool {
-	if len(a) != len(b) {
+	if len(a) != len(b) || !isHex(a) || !isHex(b) {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(strings.ToLower(a)), []byte(strings.ToLower(b))) == 1
+	var diff byte
+	for i := 0; i < len(a); i++ {
+		diff |= (a[i] | 0x20) ^ (b[i] | 0x20)
+	}
+	return diff == 0
 }

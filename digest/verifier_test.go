@@ -359,3 +359,18 @@ func TestPrintedErratumResponseIsInvalid(t *testing.T) {
 		t.Errorf("printed response: %s", r.Verdict)
 	}
 }
+
+func TestEqualHex(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"0a1B", "0A1b", true}, {"0a1b", "0a1c", false}, {"0a", "0a1b", false},
+		{"00", "\x10\x10", false}, // 0x10|0x20 == '0': only hex compares
+		{"", "", true},
+	} {
+		if got := equalHex(tt.a, tt.b); got != tt.want {
+			t.Errorf("equalHex(%q, %q) = %v", tt.a, tt.b, got)
+		}
+	}
+}
