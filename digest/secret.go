@@ -7,11 +7,19 @@ import (
 )
 
 // AKAKey derives the digest password an IMS AKA subscriber uses for a
-// nonce: RES for AKAv1-MD5 (RFC 3310 3.1), the PRF of RES, IK and CK for
-// AKAv2-MD5 (RFC 4169 3). digest/aka's Subscriber implements it; the
-// verifier only needs this much of it.
+// nonce: RES for AKAv1-MD5 (RFC 3310 3.3), base64 of HMAC-MD5 keyed with
+// RES || IK || CK for AKAv2-MD5 (RFC 4169 2.1). digest/aka's Subscriber
+// implements it; the verifier only needs this much of it.
 type AKAKey interface {
 	DigestPassword(nonce string, version int) ([]byte, error)
+}
+
+// AKAResyncer is an AKAKey that can also check the AUTS of a
+// resynchronisation request (RFC 3310 3.4, TS 33.102 6.3.5) and return
+// the UE's SQN_MS. digest/aka's Subscriber implements it.
+type AKAResyncer interface {
+	AKAKey
+	Resync(nonce, auts string) (sqnMS []byte, err error)
 }
 
 // ErrNoSecret means a Secret holds nothing the algorithm can use (for

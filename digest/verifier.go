@@ -142,6 +142,14 @@ type Result struct {
 	// before these credentials (0 when none).
 	LastNC uint32     `json:"last_nc"`
 	Secret SecretUsed `json:"secret"`
+	// AKA marks IMS AKA answers that are not authentications:
+	// "sync-failure" (auts present, TS 33.203 6.1.3) or "mac-failure"
+	// (empty response: the UE rejected the network's AUTN, TS 33.203
+	// 6.1.2.2, TS 24.229 5.1.1.5.3).
+	AKA string `json:"aka,omitempty"`
+	// SQNms is the UE's highest accepted sequence number recovered from a
+	// valid AUTS, in hex ("" when not checked or invalid).
+	SQNms string `json:"sqn_ms,omitempty"`
 	// Username is the real username: c.Username, or the user whose
 	// userhash it is.
 	Username string `json:"username"`
@@ -393,6 +401,14 @@ func (v *Verifier) Verify(e Engine, c Credentials, req Request, at time.Time) Re
 		}
 	}
 
+	if c.AUTS != "" {
+		return v.resync(r, c, req)
+	}
+	if _, present := c.Raw.Get("response"); present && c.Response == "" && c.Algorithm.AKA() != 0 {
+		r.Verdict, r.AKA = Unverifiable, "mac-failure"
+		r.Reason = "empty response: the UE could not authenticate the network (AUTN MAC or SQN rejected, TS 33.203 6.1.2.2, TS 24.229 5.1.1.5.3)"
+		return r
+	}
 	if err := c.Validate(); err != nil {
 		r.Verdict, r.Reason = Unverifiable, err.Error()
 		return r
@@ -470,6 +486,51 @@ func (v *Verifier) Verify(e Engine, c Credentials, req Request, at time.Time) Re
 			u.retire(0) // N.2.5: delete the old H(A1) once the new one works
 		}
 	}
+	return r
+}
+
+// resync judges an AKA resynchronisation request: credentials carrying
+// auts, whose response is computed over an empty password (RFC 3310 3.4).
+// It is never an authentication: the network must check AUTS, fetch new
+// vectors and challenge again (TS 33.203 6.1.3), so the verdict is
+// Invalid at best.
+func (v *Verifier) resync(r Result, c Credentials, req Request) Result {
+	r.AKA = "sync-failure"
+	r.Verdict = Invalid
+	if err := c.Validate(); err != nil {
+		r.Verdict, r.Reason = Unverifiable, "synchronisation failure (auts): "+err.Error()
+		return r
+	}
+	u := v.lookup(c.Username, c.Realm)
+	if u == nil {
+		r.Verdict = UnknownCredentials
+		r.Reason = fmt.Sprintf("synchronisation failure (auts) from user %q in realm %q, who has no credentials", c.Username, c.Realm)
+		return r
+	}
+	resp, w := c.Input(u.key.username, req.Method, req.Body).Response(HA1(c.Algorithm.Hash(), u.key.username, c.Realm, nil))
+	w.Received = strings.ToLower(c.Response)
+	r.Work = &w
+	r.DigestOK = equalHex(resp, c.Response)
+	auts := "AUTS not checked (no AKA keys for the user)"
+	for i := len(u.secrets) - 1; i >= 0; i-- {
+		rs, ok := u.secrets[i].AKA.(AKAResyncer)
+		if !ok {
+			continue
+		}
+		sqn, err := rs.Resync(c.Nonce, c.AUTS)
+		if err != nil {
+			auts = "AUTS does not verify: " + err.Error()
+			continue
+		}
+		r.SQNms = fmt.Sprintf("%x", sqn)
+		auts = "AUTS verifies, SQN_MS " + r.SQNms
+		break
+	}
+	digest := "the response over the empty password matches"
+	if !r.DigestOK {
+		digest = "the response is not the one over the empty password (RFC 3310 3.4)"
+	}
+	r.Reason = "AKA synchronisation failure: not an authentication, the network must re-synchronise and challenge again (TS 33.203 6.1.3); " + auts + "; " + digest
 	return r
 }
 

@@ -32,6 +32,9 @@ type Vector struct {
 // Picking RAND (at random) and SQN (fresh, see TS 33.102 Annex C) is the
 // caller's business; this function is deterministic.
 func (m *Milenage) GenerateVector(rand, sqn, amf []byte) (Vector, error) {
+	if err := m.check(); err != nil {
+		return Vector{}, err
+	}
 	if err := checkF1(rand, sqn, amf); err != nil {
 		return Vector{}, err
 	}
@@ -67,6 +70,9 @@ func (m *Milenage) GenerateVector(rand, sqn, amf []byte) (Vector, error) {
 // CheckAUTN does not judge the freshness of SQN; pass it to [CheckSQN]
 // (or a fuller TS 33.102 Annex C scheme) for that.
 func (m *Milenage) CheckAUTN(rand, autn []byte) (sqn, res, ck, ik []byte, err error) {
+	if err := m.check(); err != nil {
+		return nil, nil, nil, nil, err
+	}
 	if err := checkLen("RAND", rand, RANDSize); err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -119,8 +125,8 @@ func CheckSQN(sqn, highest []byte) error {
 	return nil
 }
 
-// SQNFromUint64 encodes n as a 6-byte big-endian SQN. n must not exceed
-// [MaxSQN].
+// SQNFromUint64 encodes n as a 6-byte big-endian SQN. For n above
+// [MaxSQN], which does not fit, the error matches [ErrInvalidLength].
 func SQNFromUint64(n uint64) ([]byte, error) {
 	if n > MaxSQN {
 		return nil, fmt.Errorf("%w: SQN %d exceeds 48 bits", ErrInvalidLength, n)
@@ -157,6 +163,9 @@ func sqnValue(sqn []byte) uint64 {
 // MAC-S assumes a dummy value of all zeros so that it does not need to be
 // transmitted in the clear in the re-synch message."
 func (m *Milenage) GenerateAUTS(rand, sqnMS []byte) (auts []byte, err error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkLen("RAND", rand, RANDSize); err != nil {
 		return nil, err
 	}
@@ -186,6 +195,9 @@ func (m *Milenage) GenerateAUTS(rand, sqnMS []byte) (auts []byte, err error) {
 // with the MAC-S in the AUTS. It returns SQN_MS (6 bytes), or an error
 // matching [ErrMACFailure].
 func (m *Milenage) CheckAUTS(rand, auts []byte) (sqnMS []byte, err error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkLen("RAND", rand, RANDSize); err != nil {
 		return nil, err
 	}

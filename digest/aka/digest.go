@@ -31,15 +31,17 @@ const (
 // was out of range: RFC 3310 3.4, "If the directive is present, the client
 // doesn't use any password when calculating its credentials. Instead, the
 // client MUST calculate its credentials using an empty password (password
-// of "")." It applies to AKAv1-MD5 and AKAv2-MD5 alike (RFC 4169 leaves the
-// resynchronisation procedure of RFC 3310 unchanged).
+// of "")." This package applies the rule to AKAv2-MD5 too: RFC 4169
+// defines AKAv2 as version 2 of the RFC 3310 algorithm with a different
+// password derivation, and the password it derives needs a RES that a UE
+// in synchronisation failure does not have.
 //
 // It is not the rule for a MAC failure: there TS 24.229 5.1.1.5.3 has the
 // UE send no "auts" and an empty "response" directive, "i.e. no
 // authentication challenge response", so no password is involved.
 const ResyncPassword = ""
 
-// akav2PasswordLabel is the PRF input of RFC 4169 3.
+// akav2PasswordLabel is the PRF input of RFC 4169 2.1.
 const akav2PasswordLabel = "http-digest-akav2-password"
 
 // ParseAlgorithm maps the value of a Digest "algorithm" directive to its
@@ -79,7 +81,7 @@ func (v Version) Valid() bool { return v == V1 || v == V2 }
 //     treated as a "password" when calculating the response directive of
 //     RFC 2617." The password is the raw RES octets, not their hex or
 //     base64 form.
-//   - [V2], AKAv2-MD5 (RFC 4169 3): the password is base64(PRF(RES || IK ||
+//   - [V2], AKAv2-MD5 (RFC 4169 2.1): the password is base64(PRF(RES || IK ||
 //     CK, "http-digest-akav2-password")), where PRF is HMAC-MD5 for
 //     AKAv2-MD5, keyed with RES || IK || CK over the 26 ASCII bytes of the
 //     label. The result is the 24 ASCII characters of the padded standard

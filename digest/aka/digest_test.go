@@ -62,7 +62,7 @@ func TestPassword(t *testing.T) {
 		t.Error("V1 password aliases RES")
 	}
 
-	// AKAv2-MD5 (RFC 4169 3): base64(HMAC-MD5(key = RES || IK || CK,
+	// AKAv2-MD5 (RFC 4169 2.1): base64(HMAC-MD5(key = RES || IK || CK,
 	// "http-digest-akav2-password")). The expected value was computed
 	// independently with Python's hmac module and with
 	// "openssl dgst -md5 -mac HMAC" from the TS 35.208 test set 1 outputs.

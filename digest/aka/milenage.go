@@ -3,6 +3,7 @@ package aka
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"errors"
 )
 
 // Sizes, in bytes, of the AKA parameters (TS 33.102 6.3.7, TS 35.206
@@ -27,10 +28,11 @@ const (
 // AES-128 as the kernel and the standard constants r1..r5 = 64, 0, 32, 64,
 // 96 and c1..c5 = 0, 1, 2, 4, 8.
 //
-// A Milenage is immutable once made and safe for concurrent use. Its
-// methods check the length of every input and return a *[LengthError]
-// (matching [ErrInvalidLength]) rather than panic. The slices they return
-// are freshly allocated and owned by the caller.
+// A Milenage is immutable once made and safe for concurrent use. Make it
+// with [New] or [NewWithOP]; the methods of a nil or zero Milenage return
+// an error. They check the length of every input and return a
+// *[LengthError] (matching [ErrInvalidLength]) rather than panic. The
+// slices they return are freshly allocated and owned by the caller.
 type Milenage struct {
 	block cipher.Block // AES-128 keyed with K
 	opc   [OPSize]byte
@@ -88,8 +90,11 @@ func newCipher(k []byte) (*Milenage, error) {
 }
 
 // OPc returns a copy of the OPc in use (given to [New] or derived by
-// [NewWithOP]).
+// [NewWithOP]), or nil for a nil or zero Milenage.
 func (m *Milenage) OPc() []byte {
+	if m.check() != nil {
+		return nil
+	}
 	out := make([]byte, OPSize)
 	copy(out, m.opc[:])
 	return out
@@ -98,6 +103,9 @@ func (m *Milenage) OPc() []byte {
 // F1 computes the network authentication function f1: MAC-A, 8 bytes, from
 // RAND (16 bytes), SQN (6) and AMF (2).
 func (m *Milenage) F1(rand, sqn, amf []byte) (macA []byte, err error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkF1(rand, sqn, amf); err != nil {
 		return nil, err
 	}
@@ -114,6 +122,9 @@ func (m *Milenage) F1(rand, sqn, amf []byte) (macA []byte, err error) {
 // AUTS the AMF is the dummy value 0x0000; [Milenage.GenerateAUTS] and
 // [Milenage.CheckAUTS] take care of that.
 func (m *Milenage) F1Star(rand, sqn, amf []byte) (macS []byte, err error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkF1(rand, sqn, amf); err != nil {
 		return nil, err
 	}
@@ -130,6 +141,9 @@ func (m *Milenage) F1Star(rand, sqn, amf []byte) (macS []byte, err error) {
 // (IK, 16 bytes), and the anonymity key function f5 (AK, 6 bytes). The four
 // results share one allocation but do not overlap.
 func (m *Milenage) F2345(rand []byte) (res, ck, ik, ak []byte, err error) {
+	if err := m.check(); err != nil {
+		return nil, nil, nil, nil, err
+	}
 	if err := checkLen("RAND", rand, RANDSize); err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -141,11 +155,22 @@ func (m *Milenage) F2345(rand []byte) (res, ck, ik, ak []byte, err error) {
 // F5Star computes the resynchronisation anonymity key function f5*: AK*,
 // 6 bytes, from RAND (16 bytes).
 func (m *Milenage) F5Star(rand []byte) (akStar []byte, err error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
 	if err := checkLen("RAND", rand, RANDSize); err != nil {
 		return nil, err
 	}
 	buf := make([]byte, 2*blockSize)
 	return m.f5star(buf, rand), nil
+}
+
+// check returns an error for a nil or zero Milenage.
+func (m *Milenage) check() error {
+	if m == nil || m.block == nil {
+		return errors.New("aka: Milenage not initialised by New or NewWithOP")
+	}
+	return nil
 }
 
 func checkF1(rand, sqn, amf []byte) error {

@@ -282,3 +282,36 @@ func BenchmarkMilenage(b *testing.B) {
 		}
 	}
 }
+
+// TestZeroMilenage checks that a nil or zero Milenage reports an error
+// instead of panicking.
+func TestZeroMilenage(t *testing.T) {
+	rand, sqn, amf := make([]byte, RANDSize), make([]byte, SQNSize), make([]byte, AMFSize)
+	for name, m := range map[string]*Milenage{"nil": nil, "zero": {}} {
+		if m.OPc() != nil {
+			t.Errorf("%s: OPc() != nil", name)
+		}
+		errs := []error{}
+		_, err := m.F1(rand, sqn, amf)
+		errs = append(errs, err)
+		_, err = m.F1Star(rand, sqn, amf)
+		errs = append(errs, err)
+		_, _, _, _, err = m.F2345(rand)
+		errs = append(errs, err)
+		_, err = m.F5Star(rand)
+		errs = append(errs, err)
+		_, err = m.GenerateVector(rand, sqn, amf)
+		errs = append(errs, err)
+		_, _, _, _, err = m.CheckAUTN(rand, make([]byte, AUTNSize))
+		errs = append(errs, err)
+		_, err = m.GenerateAUTS(rand, sqn)
+		errs = append(errs, err)
+		_, err = m.CheckAUTS(rand, make([]byte, AUTSSize))
+		errs = append(errs, err)
+		for i, err := range errs {
+			if err == nil {
+				t.Errorf("%s: call %d: no error", name, i)
+			}
+		}
+	}
+}

@@ -228,10 +228,9 @@ func newPlan(targets []Target) (*plan, error) {
 			tail = append(append(tail, ':'), t.CNonce...)
 			tail = append(append(tail, ':'), t.QOP...)
 		}
-		tail = append(tail, ':')
-		tail = tail[:len(tail)+hexLen]
-		putHex(tail[len(tail)-hexLen:], ha2[:v.kind.size()])
-		pt.tail = tail
+		var hexHA2 [64]byte
+		putHex(hexHA2[:], ha2[:v.kind.size()])
+		pt.tail = append(append(tail, ':'), hexHA2[:hexLen]...)
 		if v.sess {
 			pt.sessTail = []byte(":" + t.Nonce + ":" + t.CNonce)
 		}
