@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"crypto/sha512"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -19,13 +20,17 @@ import (
 // counted in Stats.Skipped.
 const MaxWordLen = 4096
 
+// MaxWorkers caps Options.Workers: each worker may bring two 1 MiB buffers.
+const MaxWorkers = 256
+
 // defaultChunkSize is how much of the word list one worker takes at a time.
 const defaultChunkSize = 1 << 20
 
 // Options tunes Run. The zero value is ready to use.
 type Options struct {
 	// Workers is the number of goroutines that hash candidates; 0 or less
-	// means runtime.GOMAXPROCS(0).
+	// means runtime.GOMAXPROCS(0), and more than MaxWorkers means
+	// MaxWorkers.
 	Workers int
 
 	// chunkSize and maxWord override defaultChunkSize and MaxWordLen when
@@ -66,7 +71,7 @@ func Check(t Target, password []byte) bool {
 	if err != nil {
 		return false
 	}
-	newWorker(p, len(password)).try(password)
+	newWorker(p, len(password)).try([][]byte{password})
 	return p.found[0].Load()
 }
 
@@ -101,6 +106,7 @@ func Run(ctx context.Context, targets []Target, words io.Reader, opt Options) ([
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	workers = min(workers, MaxWorkers)
 	maxWord := opt.maxWord
 	if maxWord <= 0 {
 		maxWord = MaxWordLen
@@ -116,10 +122,7 @@ func Run(ctx context.Context, targets []Target, words io.Reader, opt Options) ([
 	p.onDone = cancel
 
 	nbuf := 2*workers + 1
-	pool := make(chan []byte, nbuf)
-	for range nbuf {
-		pool <- make([]byte, chunk)
-	}
+	pool := make(chan []byte, nbuf) // buffers come back here; reader makes them
 	work := make(chan job, nbuf)
 
 	var wg sync.WaitGroup
@@ -139,7 +142,7 @@ func Run(ctx context.Context, targets []Target, words io.Reader, opt Options) ([
 			skipped.Add(w.skipped)
 		}()
 	}
-	rd := reader{maxWord: maxWord}
+	rd := reader{maxWord: maxWord, chunk: chunk, nbuf: nbuf}
 	readErr := rd.run(rctx, words, pool, work)
 	wg.Wait()
 
@@ -166,8 +169,12 @@ type ptarget struct {
 	// tail follows hex H(A1) in the final hash input:
 	// ":" nonce ":" nc ":" cnonce ":" qop ":" hex H(A2), or
 	// ":" nonce ":" hex H(A2) without qop.
-	tail []byte
-	want [32]byte
+	tail  []byte
+	want  [32]byte
+	wantW [4]uint32 // for MD5: want as little-endian state words
+	// finMsg and sessMsg are tail and sessTail laid out for the multi-lane
+	// MD5; workers copy them.
+	finMsg, sessMsg hexMsg
 }
 
 // group is the targets whose H(username ":" realm ":" password) is the
@@ -209,6 +216,9 @@ func newPlan(targets []Target) (*plan, error) {
 		}
 		pt := &p.targets[i]
 		pt.kind, pt.sess, pt.want = v.kind, v.sess, v.want
+		for k := range pt.wantW {
+			pt.wantW[k] = binary.LittleEndian.Uint32(v.want[4*k:])
+		}
 		hexLen := 2 * v.kind.size()
 
 		a2 := make([]byte, 0, len(t.Method)+len(t.URI)+2+hexLen)
@@ -233,6 +243,12 @@ func newPlan(targets []Target) (*plan, error) {
 		pt.tail = append(append(tail, ':'), hexHA2[:hexLen]...)
 		if v.sess {
 			pt.sessTail = []byte(":" + t.Nonce + ":" + t.CNonce)
+		}
+		if v.kind == kindMD5 {
+			pt.finMsg = newHexMsg(pt.tail)
+			if v.sess {
+				pt.sessMsg = newHexMsg(pt.sessTail)
+			}
 		}
 
 		k := key{v.kind, t.Username + ":" + t.Realm + ":"}
@@ -270,27 +286,39 @@ func (p *plan) record(ti int, word []byte) {
 	}
 }
 
-// worker holds one goroutine's scratch buffers. Each fin[i] is target i's
-// final hash input with its tail already in place after room for hex H(A1);
-// each sess[i] likewise for the -sess A1.
+// worker holds one goroutine's scratch buffers. For the scalar path each
+// fin[i] is target i's final hash input with its tail already in place
+// after room for hex H(A1), and each sess[i] likewise for the -sess A1. MD5
+// targets use the multi-lane path instead, with finMsg[i] and sessMsg[i].
 type worker struct {
 	p          *plan
 	a1         []byte
 	fin        [][]byte
 	sess       [][]byte
+	finMsg     []hexMsg
+	sessMsg    []hexMsg
+	batch      [lanes][]byte
+	m          blockN
+	h1, hs, hf stateN
 	candidates int64
 	skipped    int64
 }
 
 func newWorker(p *plan, maxWord int) *worker {
 	w := &worker{
-		p:    p,
-		a1:   make([]byte, 0, p.maxPrefix+maxWord),
-		fin:  make([][]byte, len(p.targets)),
-		sess: make([][]byte, len(p.targets)),
+		p:       p,
+		a1:      make([]byte, 0, p.maxPrefix+maxWord),
+		fin:     make([][]byte, len(p.targets)),
+		sess:    make([][]byte, len(p.targets)),
+		finMsg:  make([]hexMsg, len(p.targets)),
+		sessMsg: make([]hexMsg, len(p.targets)),
 	}
 	for i := range p.targets {
 		t := &p.targets[i]
+		if t.kind == kindMD5 {
+			w.finMsg[i], w.sessMsg[i] = t.finMsg, t.sessMsg
+			continue
+		}
 		hexLen := 2 * t.kind.size()
 		w.fin[i] = append(make([]byte, hexLen, hexLen+len(t.tail)), t.tail...)
 		if t.sess {
@@ -300,10 +328,11 @@ func newWorker(p *plan, maxWord int) *worker {
 	return w
 }
 
-// scan tries every line of data, which holds whole lines only.
+// scan tries every line of data, which holds whole lines only, in batches
+// of up to lanes candidates.
 func (w *worker) scan(ctx context.Context, data []byte, maxWord int) {
 	done := ctx.Done()
-	n := 0
+	n, batches := 0, 0
 	for len(data) > 0 && w.p.left.Load() > 0 {
 		var line []byte
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
@@ -318,9 +347,14 @@ func (w *worker) scan(ctx context.Context, data []byte, maxWord int) {
 			w.skipped++
 			continue
 		}
-		w.candidates++
-		w.try(line)
-		if n++; n&255 == 0 {
+		w.batch[n] = line
+		if n++; n < lanes {
+			continue
+		}
+		w.candidates += int64(n)
+		w.try(w.batch[:n])
+		n = 0
+		if batches++; batches&31 == 0 {
 			select {
 			case <-done:
 				return
@@ -328,41 +362,82 @@ func (w *worker) scan(ctx context.Context, data []byte, maxWord int) {
 			}
 		}
 	}
+	if n > 0 && w.p.left.Load() > 0 {
+		w.candidates += int64(n)
+		w.try(w.batch[:n])
+	}
 }
 
-// try checks one candidate against every target not yet cracked. It does
-// not allocate unless it cracks a target or word is longer than the
-// buffer newWorker sized.
-func (w *worker) try(word []byte) {
+// try checks up to lanes candidates against every target not yet cracked.
+// It does not allocate unless it cracks a target or a word is longer than
+// the buffer newWorker sized.
+func (w *worker) try(words [][]byte) {
 	p := w.p
-	var ha1 [64]byte
 	for gi := range p.groups {
 		g := &p.groups[gi]
 		if g.left.Load() == 0 {
 			continue
 		}
-		a1 := append(append(w.a1[:0], g.prefix...), word...)
-		w.a1 = a1[:0]
-		size := g.kind.size()
-		d := sum(g.kind, a1)
-		putHex(ha1[:2*size], d[:size])
-		for _, ti := range g.targets {
-			if p.found[ti].Load() {
-				continue
-			}
-			t := &p.targets[ti]
-			fin := w.fin[ti]
-			if t.sess {
-				s := w.sess[ti]
-				copy(s, ha1[:2*size])
-				d := sum(t.kind, s)
-				putHex(fin[:2*size], d[:size])
-			} else {
-				copy(fin, ha1[:2*size])
-			}
-			if sum(t.kind, fin) == t.want {
+		if g.kind == kindMD5 {
+			w.tryMD5(g, words)
+			continue
+		}
+		for _, word := range words {
+			w.tryOne(g, word)
+		}
+	}
+}
+
+// tryMD5 checks up to lanes candidates against the MD5 targets of g, all
+// candidates at once.
+func (w *worker) tryMD5(g *group, words [][]byte) {
+	p := w.p
+	w.a1 = md5PrefixN(g.prefix, words, &w.m, &w.h1, w.a1)
+	for _, ti := range g.targets {
+		if p.found[ti].Load() {
+			continue
+		}
+		t := &p.targets[ti]
+		src := &w.h1
+		if t.sess {
+			w.sessMsg[ti].hash(src, &w.hs)
+			src = &w.hs
+		}
+		w.finMsg[ti].hash(src, &w.hf)
+		for l, word := range words {
+			if w.hf[0][l] == t.wantW[0] && w.hf[1][l] == t.wantW[1] &&
+				w.hf[2][l] == t.wantW[2] && w.hf[3][l] == t.wantW[3] {
 				p.record(ti, word)
 			}
+		}
+	}
+}
+
+// tryOne checks one candidate against the targets of g the scalar way.
+func (w *worker) tryOne(g *group, word []byte) {
+	p := w.p
+	var ha1 [64]byte
+	a1 := append(append(w.a1[:0], g.prefix...), word...)
+	w.a1 = a1[:0]
+	size := g.kind.size()
+	d := sum(g.kind, a1)
+	putHex(ha1[:2*size], d[:size])
+	for _, ti := range g.targets {
+		if p.found[ti].Load() {
+			continue
+		}
+		t := &p.targets[ti]
+		fin := w.fin[ti]
+		if t.sess {
+			s := w.sess[ti]
+			copy(s, ha1[:2*size])
+			d := sum(t.kind, s)
+			putHex(fin[:2*size], d[:size])
+		} else {
+			copy(fin, ha1[:2*size])
+		}
+		if sum(t.kind, fin) == t.want {
+			p.record(ti, word)
 		}
 	}
 }
@@ -411,8 +486,31 @@ var errBadRead = errors.New("reader returned an invalid count")
 // reader splits the word list into chunks of whole lines.
 type reader struct {
 	maxWord int
+	chunk   int // buffer size
+	nbuf    int // most buffers to make
+	made    int
 	bytes   int64
 	skipped int64 // overlong lines dropped before they reached a worker
+}
+
+// buffer returns a free buffer, making one while fewer than nbuf exist, or
+// nil once done is closed.
+func (r *reader) buffer(pool chan []byte, done <-chan struct{}) []byte {
+	select {
+	case buf := <-pool:
+		return buf
+	default:
+	}
+	if r.made < r.nbuf {
+		r.made++
+		return make([]byte, r.chunk)
+	}
+	select {
+	case buf := <-pool:
+		return buf
+	case <-done:
+		return nil
+	}
 }
 
 // run fills pooled buffers from src and sends their whole lines to work,
@@ -425,10 +523,8 @@ func (r *reader) run(ctx context.Context, src io.Reader, pool chan []byte, work 
 	carry := make([]byte, 0, r.maxWord+1)
 	skipping := false
 	for eof := false; !eof; {
-		var buf []byte
-		select {
-		case buf = <-pool:
-		case <-done:
+		buf := r.buffer(pool, done)
+		if buf == nil {
 			return nil
 		}
 		start := copy(buf, carry)

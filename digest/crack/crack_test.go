@@ -589,6 +589,14 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
+func TestManyWorkers(t *testing.T) {
+	ka := knownAnswers[0]
+	res, _, err := Run(context.Background(), []Target{ka.target}, strings.NewReader(decoys(100, 50, ka.password, "\n", false)), Options{Workers: 1 << 30})
+	if err != nil || !res[0].Found {
+		t.Fatalf("Run(Workers: 1<<30) = %+v, %v", res, err)
+	}
+}
+
 type badCountReader struct{}
 
 func (badCountReader) Read(p []byte) (int, error) { return len(p) + 1, nil }
@@ -658,9 +666,15 @@ func TestZeroAllocs(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := newWorker(p, MaxWordLen)
-	word := []byte("candidate-password")
-	if n := testing.AllocsPerRun(200, func() { w.try(word) }); n != 0 {
-		t.Errorf("try allocates %v times per candidate", n)
+	var words [][]byte
+	for i := 0; i < lanes; i++ {
+		words = append(words, []byte(fmt.Sprintf("candidate-%d", i)))
+	}
+	words[3] = []byte(strings.Repeat("long word past one MD5 block ", 3))
+	for n := 1; n <= lanes; n++ {
+		if a := testing.AllocsPerRun(50, func() { w.try(words[:n]) }); a != 0 {
+			t.Errorf("try allocates %v times per batch of %d candidates", a, n)
+		}
 	}
 	chunk := []byte(decoys(100, -1, "", "\r\n", false))
 	ctx := context.Background()

@@ -32,7 +32,7 @@ func FuzzParseJohn(f *testing.F) {
 		if got, want := Check(tg, []byte("hashcat")), refResponse(tg, "hashcat") == tg.Response; got != want {
 			t.Fatalf("Check = %v, reference says %v", got, want)
 		}
-		if _, _, err := Run(context.Background(), []Target{tg}, strings.NewReader("a\nhashcat\n"), Options{Workers: 1}); err != nil {
+		if _, _, err := Run(context.Background(), []Target{tg}, strings.NewReader("a\nhashcat\n"), Options{Workers: 1, chunkSize: 8192}); err != nil {
 			t.Fatalf("Run: %v", err)
 		}
 		line, ok := tg.John()
