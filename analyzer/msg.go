@@ -1,0 +1,335 @@
+package analyzer
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+
+	"github.com/sipaudit/sipaudit/capture"
+)
+
+// AuthKind identifies the authentication header fields.
+type AuthKind uint8
+
+// The authentication header fields (RFC 3261 20.5, 20.27, 20.28, 20.44;
+// RFC 7615 for Proxy-Authentication-Info).
+const (
+	WWWAuthenticate AuthKind = iota + 1
+	ProxyAuthenticate
+	Authorization
+	ProxyAuthorization
+	AuthenticationInfo
+	ProxyAuthenticationInfo
+)
+
+var authNames = [...]string{
+	WWWAuthenticate: "WWW-Authenticate", ProxyAuthenticate: "Proxy-Authenticate",
+	Authorization: "Authorization", ProxyAuthorization: "Proxy-Authorization",
+	AuthenticationInfo: "Authentication-Info", ProxyAuthenticationInfo: "Proxy-Authentication-Info",
+}
+
+func (k AuthKind) String() string {
+	if int(k) < len(authNames) && authNames[k] != "" {
+		return authNames[k]
+	}
+	return "unknown"
+}
+
+// AuthField is one authentication header field of a message, its value
+// as sent.
+type AuthField struct {
+	Kind  AuthKind
+	Value string
+}
+
+// Msg is what the analyzer reads of a SIP message. It is filled by a
+// lenient scanner that needs only the start line and the header fields it
+// reads, so that a message sipgo rejects (one bad header fails the whole
+// message there) is still correlated. Strings are copies: a Msg stays
+// valid after the capture callback returns.
+type Msg struct {
+	Request    bool
+	Method     string // request method
+	RequestURI string
+	Status     int // response status code
+
+	CallID     string
+	CSeq       uint32
+	CSeqMethod string
+	// Branch and SentBy are the topmost Via's branch parameter and
+	// sent-by (host[:port]); Vias counts the Via values.
+	Branch string
+	SentBy string
+	Vias   int
+
+	FromURI, FromTag string
+	ToURI, ToTag     string
+	UserAgent        string
+	Expires          int // the Expires header, -1 when absent
+	Contacts         []string
+	ContentType      string
+	Event            string
+	Auth             []AuthField
+	Body             []byte
+}
+
+// compact maps the compact header forms of RFC 3261 7.3.3 (and later
+// RFCs) that the analyzer reads.
+var compact = map[byte]string{
+	'i': "call-id", 'f': "from", 't': "to", 'v': "via", 'm': "contact",
+	'l': "content-length", 'c': "content-type", 'o': "event",
+}
+
+// ScanMsg reads a SIP message leniently: the start line, then every
+// header field (with line folding and compact forms), stopping at the
+// empty line; the rest is the body. ok is false when the start line is not
+// SIP. Values that cannot be read (a CSeq without a number, say) are left
+// empty rather than failing the message.
+func ScanMsg(raw []byte) (Msg, bool) {
+	m := Msg{Expires: -1}
+	sl, ok := capture.ParseStartLine(raw)
+	if !ok {
+		return m, false
+	}
+	end := bytes.IndexByte(raw, '\n')
+	if end < 0 {
+		end = len(raw)
+	}
+	line := strings.TrimRight(string(raw[:end]), "\r")
+	if sl.IsRequest() {
+		m.Request, m.Method = true, sl.Method
+		if f := strings.Fields(line); len(f) >= 2 {
+			m.RequestURI = f[1]
+		}
+	} else {
+		m.Status = sl.StatusCode
+	}
+	rest := raw[min(end+1, len(raw)):]
+	for len(rest) > 0 {
+		// One logical header line: physical lines joined while the next
+		// starts with a space or tab (RFC 3261 7.3.1 folding).
+		n, next := logicalLine(rest)
+		hdr := rest[:n]
+		rest = rest[next:]
+		if len(bytes.TrimSpace(hdr)) == 0 {
+			break // the empty line: the body follows
+		}
+		colon := bytes.IndexByte(hdr, ':')
+		if colon <= 0 {
+			continue
+		}
+		name := strings.ToLower(string(bytes.TrimSpace(hdr[:colon])))
+		if len(name) == 1 {
+			if long, ok := compact[name[0]]; ok {
+				name = long
+			}
+		}
+		value := unfold(hdr[colon+1:])
+		m.header(name, value)
+	}
+	m.Body = append([]byte(nil), rest...)
+	return m, true
+}
+
+// logicalLine returns the length of the logical line at the start of b
+// (without its line end) and the offset of the next one. A physical line
+// that starts with a space or tab continues the previous one (RFC 3261
+// 7.3.1); an empty first line is the end of the header section.
+func logicalLine(b []byte) (n, next int) {
+	i := 0
+	for {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return len(b), len(b)
+		}
+		end := i + j
+		next = end + 1
+		if i == 0 && len(bytes.TrimRight(b[:end], "\r")) == 0 {
+			return end, next
+		}
+		if next < len(b) && (b[next] == ' ' || b[next] == '\t') {
+			i = next
+			continue
+		}
+		return end, next
+	}
+}
+
+// unfold turns a folded value into one line: every CRLF followed by
+// whitespace becomes a single space (RFC 3261 7.3.1).
+func unfold(v []byte) string {
+	s := string(bytes.TrimSpace(v))
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\r' || c == '\n' || c == ' ' || c == '\t' {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func (m *Msg) header(name, value string) {
+	switch name {
+	case "call-id":
+		if m.CallID == "" {
+			m.CallID = value
+		}
+	case "cseq":
+		num, method, _ := strings.Cut(value, " ")
+		if n, err := strconv.ParseUint(strings.TrimSpace(num), 10, 32); err == nil {
+			m.CSeq = uint32(n)
+		}
+		m.CSeqMethod = strings.ToUpper(strings.TrimSpace(method))
+	case "via":
+		for _, v := range splitList(value) {
+			if m.Vias == 0 {
+				m.SentBy, m.Branch = parseVia(v)
+			}
+			m.Vias++
+		}
+	case "from":
+		if m.FromURI == "" {
+			m.FromURI, m.FromTag = nameAddr(value)
+		}
+	case "to":
+		if m.ToURI == "" {
+			m.ToURI, m.ToTag = nameAddr(value)
+		}
+	case "user-agent":
+		m.UserAgent = value
+	case "expires":
+		if n, err := strconv.Atoi(value); err == nil && n >= 0 {
+			m.Expires = n
+		}
+	case "contact":
+		m.Contacts = append(m.Contacts, splitList(value)...)
+	case "content-type":
+		m.ContentType = value
+	case "event":
+		m.Event = value
+	case "www-authenticate":
+		m.Auth = append(m.Auth, AuthField{WWWAuthenticate, value})
+	case "proxy-authenticate":
+		m.Auth = append(m.Auth, AuthField{ProxyAuthenticate, value})
+	case "authorization":
+		m.Auth = append(m.Auth, AuthField{Authorization, value})
+	case "proxy-authorization":
+		m.Auth = append(m.Auth, AuthField{ProxyAuthorization, value})
+	case "authentication-info":
+		m.Auth = append(m.Auth, AuthField{AuthenticationInfo, value})
+	case "proxy-authentication-info":
+		m.Auth = append(m.Auth, AuthField{ProxyAuthenticationInfo, value})
+	}
+}
+
+// AuthValues returns the values of the fields of one kind, in order.
+func (m *Msg) AuthValues(k AuthKind) []string {
+	var out []string
+	for _, f := range m.Auth {
+		if f.Kind == k {
+			out = append(out, f.Value)
+		}
+	}
+	return out
+}
+
+// splitList splits a header value at commas outside quotes and angle
+// brackets (RFC 3261 7.3.1 combined field values).
+func splitList(v string) []string {
+	var out []string
+	depth, quoted, start := 0, false, 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case quoted:
+		case c == '<':
+			depth++
+		case c == '>' && depth > 0:
+			depth--
+		case c == ',' && depth == 0:
+			if s := strings.TrimSpace(v[start:i]); s != "" {
+				out = append(out, s)
+			}
+			start = i + 1
+		}
+	}
+	if s := strings.TrimSpace(v[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// parseVia returns the sent-by and branch of one via-parm:
+// "SIP/2.0/UDP host:port;branch=z9hG4bK...;rport".
+func parseVia(v string) (sentBy, branch string) {
+	_, rest, ok := strings.Cut(v, " ")
+	if !ok {
+		return "", ""
+	}
+	rest = strings.TrimSpace(rest)
+	sentBy, params, _ := strings.Cut(rest, ";")
+	sentBy = strings.TrimSpace(sentBy)
+	for params != "" {
+		var p string
+		p, params, _ = strings.Cut(params, ";")
+		k, val, _ := strings.Cut(p, "=")
+		if strings.EqualFold(strings.TrimSpace(k), "branch") {
+			branch = strings.TrimSpace(val)
+		}
+	}
+	return sentBy, branch
+}
+
+// nameAddr returns the URI and tag parameter of a From or To value, in
+// name-addr or addr-spec form (RFC 3261 20.20, 20.39).
+func nameAddr(v string) (uri, tag string) {
+	params := ""
+	if lt := indexUnquoted(v, '<'); lt >= 0 {
+		gt := strings.IndexByte(v[lt:], '>')
+		if gt < 0 {
+			return strings.TrimSpace(v[lt+1:]), ""
+		}
+		uri = v[lt+1 : lt+gt]
+		params = v[lt+gt+1:]
+	} else {
+		// addr-spec: the header parameters start at the first ';'
+		// (RFC 3261 20.10: URI parameters need angle brackets).
+		uri, params, _ = strings.Cut(v, ";")
+	}
+	for _, p := range strings.Split(params, ";") {
+		k, val, _ := strings.Cut(p, "=")
+		if strings.EqualFold(strings.TrimSpace(k), "tag") {
+			tag = strings.TrimSpace(val)
+		}
+	}
+	return strings.TrimSpace(uri), tag
+}
+
+func indexUnquoted(s string, c byte) int {
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case quoted && s[i] == '\\':
+			i++
+		case s[i] == '"':
+			quoted = !quoted
+		case !quoted && s[i] == c:
+			return i
+		}
+	}
+	return -1
+}
