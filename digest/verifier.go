@@ -1,6 +1,7 @@
 package digest
 
 import (
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"strings"
@@ -689,4 +690,50 @@ func joinAlgs(list []Algorithm) string {
 		s[i] = a.String()
 	}
 	return strings.Join(s, ", ")
+}
+
+// VerifyBasic judges Basic credentials (RFC 7617), which carry the
+// password itself: Valid when it is one of the user's live passwords (or
+// matches a live H(A1) of the user's realm), Invalid when it is not,
+// UnknownCredentials when the reference has no secret to compare it with.
+// Basic is never acceptable in SIP (RFC 3261 22.1); the verdict only
+// says whether the password was right. The password is not kept.
+func (v *Verifier) VerifyBasic(username string, password []byte) Result {
+	r := Result{Username: username}
+	compared := false
+	for _, u := range v.byName[username] {
+		for i := len(u.secrets) - 1; i >= 0; i-- {
+			s := u.secrets[i]
+			var ok, comparable bool
+			switch {
+			case s.Password != nil:
+				ok, comparable = subtle.ConstantTimeCompare(s.Password, password) == 1, true
+			case u.key.realm != "":
+				for h, want := range s.HA1 {
+					if len(want) == 2*h.Size() {
+						ok, comparable = equalHex(HA1(h, username, u.key.realm, password), want), true
+						break
+					}
+				}
+			}
+			compared = compared || comparable
+			if ok {
+				r.Verdict, r.DigestOK = Valid, true
+				r.Secret = Older
+				if i == len(u.secrets)-1 {
+					r.Secret = Newest
+				}
+				r.Reason = "the Basic password is the user's; it crossed the wire in clear (RFC 3261 22.1)"
+				return r
+			}
+		}
+	}
+	if !compared {
+		r.Verdict = UnknownCredentials
+		r.Reason = fmt.Sprintf("no password or H(A1) with a realm for user %q to compare the Basic password with", username)
+		return r
+	}
+	r.Verdict = Invalid
+	r.Reason = "the Basic password is not the user's"
+	return r
 }

@@ -374,3 +374,23 @@ func TestEqualHex(t *testing.T) {
 		}
 	}
 }
+
+func TestVerifyBasic(t *testing.T) {
+	v := newVerifier("old", "new")
+	v.AddSecret("bob", realm, Secret{HA1: map[Hash]string{HashMD5: HA1(HashMD5, "bob", realm, []byte("pw"))}})
+	v.AddSecret("carol", "", Secret{HA1: map[Hash]string{HashMD5: HA1(HashMD5, "carol", realm, []byte("pw"))}})
+	for _, tt := range []struct {
+		user, pw string
+		want     Verdict
+		secret   SecretUsed
+	}{
+		{impi, "new", Valid, Newest}, {impi, "old", Valid, Older}, {impi, "x", Invalid, NoSecret},
+		{"bob", "pw", Valid, Newest}, {"bob", "x", Invalid, NoSecret},
+		{"carol", "pw", UnknownCredentials, NoSecret}, // H(A1) without a realm: nothing to compare
+		{"dave", "pw", UnknownCredentials, NoSecret},
+	} {
+		if r := v.VerifyBasic(tt.user, []byte(tt.pw)); r.Verdict != tt.want || r.Secret != tt.secret || strings.Contains(r.Reason, tt.pw) && tt.pw != "x" {
+			t.Errorf("%s/%s: %s %s %s", tt.user, tt.pw, r.Verdict, r.Secret, r.Reason)
+		}
+	}
+}

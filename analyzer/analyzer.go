@@ -1,0 +1,328 @@
+package analyzer
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/digest"
+)
+
+// Config tunes an Analyzer.
+type Config struct {
+	// Verifier is the reference the exchanges are replayed through. Nil
+	// means one without credentials: digests are not judged, nonce
+	// handling still is.
+	Verifier *digest.Verifier
+	// TransactionTimeout is how long, in capture time, a transaction is
+	// kept after its last message: retransmissions within it are
+	// recognised, and a request still unanswered after it has no
+	// response. Zero means DefaultTransactionTimeout.
+	TransactionTimeout time.Duration
+	// MaxTransactions caps the transactions held; the oldest are closed
+	// first. Zero means DefaultMaxTransactions.
+	MaxTransactions int
+	// MaxMessage is the largest message the sipgo parser accepts when
+	// counting malformed messages. Zero means capture's default.
+	MaxMessage int
+	// OnExchange receives each auth exchange once it is complete (its
+	// final response seen, or its transaction timed out). The value is
+	// the caller's to keep.
+	OnExchange func(*Exchange)
+}
+
+// Defaults for Config.
+const (
+	// DefaultTransactionTimeout covers INVITE transactions that ring for
+	// three minutes (RFC 3261 Timer C is more than 3 minutes).
+	DefaultTransactionTimeout = 200 * time.Second
+	DefaultMaxTransactions    = 1 << 20
+)
+
+// Analyzer correlates SIP messages, in capture order, into transactions
+// and auth exchanges, and replays every exchange through the reference.
+// It is pure: time comes from the messages. It is not safe for concurrent
+// use.
+type Analyzer struct {
+	cfg     Config
+	ver     *digest.Verifier
+	counter *Counter
+	input   string
+
+	txns  map[string]*txn
+	order []*txn // creation order, for expiry and the cap
+
+	challenges map[challengeKey]*challengeSeen
+	chOrder    []challengeKey
+
+	nextID int
+	now    time.Time
+}
+
+type challengeKey struct {
+	engine digest.Engine
+	nonce  string
+}
+
+type challengeSeen struct {
+	frames []int
+	at     time.Time
+	status int
+	stale  bool
+}
+
+// txn is one transaction (RFC 3261 17): a request, its retransmissions
+// and its responses.
+type txn struct {
+	key         string
+	method      string
+	last        time.Time
+	retrans     int
+	provisional bool // a 101-199 response: the request went on
+	final       int
+	ex          *Exchange
+	closed      bool
+}
+
+// New returns an Analyzer.
+func New(cfg Config) *Analyzer {
+	if cfg.TransactionTimeout <= 0 {
+		cfg.TransactionTimeout = DefaultTransactionTimeout
+	}
+	if cfg.MaxTransactions <= 0 {
+		cfg.MaxTransactions = DefaultMaxTransactions
+	}
+	if cfg.MaxMessage <= 0 {
+		cfg.MaxMessage = capture.DefaultLimits().MaxMessage
+	}
+	v := cfg.Verifier
+	if v == nil {
+		v = digest.NewVerifier(digest.Config{})
+	}
+	return &Analyzer{
+		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
+		txns: map[string]*txn{}, challenges: map[challengeKey]*challengeSeen{},
+	}
+}
+
+// Stats returns the counts so far.
+func (a *Analyzer) Stats() *Stats { return a.counter.Stats }
+
+// SetInput names the capture the following messages come from; exchanges
+// carry it, since frame numbers are per file.
+func (a *Analyzer) SetInput(path string) { a.input = path }
+
+// Add analyzes one message. It may be called from a capture.Decoder
+// callback: nothing of m is kept.
+func (a *Analyzer) Add(m *capture.Message) {
+	a.counter.Add(m)
+	msg, ok := ScanMsg(m.Raw)
+	if !ok {
+		return
+	}
+	if m.Time.After(a.now) {
+		a.now = m.Time
+		a.expire(false)
+	}
+	if msg.Request {
+		a.request(m, &msg)
+	} else {
+		a.response(m, &msg)
+	}
+}
+
+// Close ends the analysis: every pending exchange is completed (with no
+// response, or accepted when a provisional response showed the request
+// went on).
+func (a *Analyzer) Close() { a.expire(true) }
+
+// txnKey matches requests and responses to transactions: the top Via's
+// branch (with the RFC 3261 magic cookie), sent-by and method (17.1.3,
+// 17.2.3; CANCEL and ACK get their own), or for RFC 2543 peers the
+// Call-ID, CSeq, From tag and sent-by.
+func txnKey(m *Msg) string {
+	method := m.CSeqMethod
+	if m.Request {
+		method = m.Method
+	}
+	if strings.HasPrefix(m.Branch, "z9hG4bK") {
+		return m.Branch + "\x00" + strings.ToLower(m.SentBy) + "\x00" + method
+	}
+	return "2543\x00" + m.CallID + "\x00" + strconv.FormatUint(uint64(m.CSeq), 10) + "\x00" + method + "\x00" + m.FromTag + "\x00" + strings.ToLower(m.SentBy)
+}
+
+func (a *Analyzer) request(m *capture.Message, msg *Msg) {
+	key := txnKey(msg)
+	if t := a.txns[key]; t != nil && !t.closed {
+		t.retrans++
+		t.last = m.Time
+		if t.ex != nil {
+			t.ex.Retransmissions++
+		}
+		return
+	}
+	t := &txn{key: key, method: msg.Method, last: m.Time}
+	a.txns[key] = t
+	a.order = append(a.order, t)
+	a.counter.Stats.Transactions++
+	if len(a.txns) > a.cfg.MaxTransactions {
+		a.evictOldest()
+	}
+	t.ex = a.exchange(m, msg)
+}
+
+func (a *Analyzer) response(m *capture.Message, msg *Msg) {
+	t := a.txns[txnKey(msg)]
+	if t != nil && !t.closed {
+		t.last = m.Time
+	}
+	switch {
+	case msg.Status < 200:
+		if t != nil && msg.Status > 100 {
+			t.provisional = true
+		}
+		return
+	case t != nil && t.final != 0:
+		t.retrans++ // a retransmitted final response
+		return
+	}
+	register := msg.CSeqMethod == "REGISTER"
+	if msg.Status == 401 || msg.Status == 407 {
+		a.challenged(m, msg, register)
+	}
+	if t == nil || t.closed {
+		return // the request is not in the capture
+	}
+	t.final = msg.Status
+	if ex := t.ex; ex != nil {
+		t.ex = nil
+		a.answer(ex, m, msg, t)
+	}
+}
+
+// challenged feeds a 401 or 407 to the reference: the nonces it issues
+// become known, and a new REGISTER challenge ends the previous
+// authentication of the same UE (TS 33.203 N.2.2.3).
+func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) {
+	var byEngine [2][]digest.Challenge
+	for _, f := range msg.Auth {
+		var e digest.Engine
+		switch f.Kind {
+		case WWWAuthenticate:
+			e = digest.WWW
+		case ProxyAuthenticate:
+			e = digest.Proxy
+		default:
+			continue
+		}
+		// What parsed before a syntax error is still used.
+		auths, _ := digest.Parse(f.Value)
+		for _, au := range auths {
+			if ch, err := digest.ParseChallenge(au); err == nil {
+				byEngine[e] = append(byEngine[e], ch)
+			}
+		}
+	}
+	// The registering UE: its AOR and its Call-ID, which a UA keeps for
+	// all its registrations to a registrar (RFC 3261 10.2). Several
+	// devices sharing an account register with different Call-IDs; one
+	// device's new challenge does not end another's.
+	identity := ""
+	if register {
+		identity = msg.ToURI + "\x00" + msg.CallID
+	}
+	for e, chs := range byEngine {
+		if len(chs) == 0 {
+			continue
+		}
+		a.ver.Challenged(digest.Engine(e), identity, register, chs, m.Time)
+		for _, ch := range chs {
+			k := challengeKey{digest.Engine(e), ch.Nonce}
+			if _, seen := a.challenges[k]; !seen {
+				a.chOrder = append(a.chOrder, k)
+			}
+			a.challenges[k] = &challengeSeen{frames: append([]int(nil), m.Frames...), at: m.Time, status: msg.Status, stale: ch.Stale}
+		}
+	}
+	a.trimChallenges()
+}
+
+func (a *Analyzer) trimChallenges() {
+	limit := a.cfg.MaxTransactions
+	for len(a.chOrder) > limit {
+		delete(a.challenges, a.chOrder[0])
+		a.chOrder = a.chOrder[1:]
+	}
+}
+
+// expire closes transactions idle for longer than the timeout (all of
+// them when all is set), completing their pending exchanges.
+func (a *Analyzer) expire(all bool) {
+	n := 0
+	for n < len(a.order) {
+		t := a.order[n]
+		if !all && a.now.Sub(t.last) <= a.cfg.TransactionTimeout {
+			break
+		}
+		a.close(t)
+		n++
+	}
+	if n > 0 {
+		a.order = append(a.order[:0], a.order[n:]...)
+	}
+}
+
+func (a *Analyzer) evictOldest() {
+	for len(a.txns) > a.cfg.MaxTransactions && len(a.order) > 0 {
+		a.close(a.order[0])
+		a.order = a.order[1:]
+	}
+}
+
+func (a *Analyzer) close(t *txn) {
+	if t.closed {
+		return
+	}
+	t.closed = true
+	if a.txns[t.key] == t {
+		delete(a.txns, t.key)
+	}
+	if ex := t.ex; ex != nil {
+		t.ex = nil
+		ex.ServerVerdict = serverVerdict(t.method, 0, false, t.provisional)
+		a.emit(ex)
+	}
+}
+
+func (a *Analyzer) emit(ex *Exchange) {
+	if a.cfg.OnExchange != nil {
+		a.cfg.OnExchange(ex)
+	}
+}
+
+// serverVerdict is what the real server did with credentials, by the
+// final status (interface.md): accepted (2xx, or the request went on),
+// rejected (403, or any other failure of a REGISTER, which the
+// registrar answers itself), challenged (401/407), stale (401/407 with
+// stale=true), no-response. A non-REGISTER request that fails with
+// another status (486 Busy, 404 from the callee) was let through by the
+// authenticating proxy: accepted.
+func serverVerdict(method string, status int, stale, provisional bool) string {
+	switch {
+	case status == 0 && provisional:
+		return "accepted"
+	case status == 0:
+		return "no-response"
+	case status < 300:
+		return "accepted"
+	case status == 401 || status == 407:
+		if stale {
+			return "stale"
+		}
+		return "challenged"
+	case status == 403, method == "REGISTER":
+		return "rejected"
+	}
+	return "accepted"
+}

@@ -1,0 +1,201 @@
+package analyzer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/digest"
+)
+
+// sharedDir is the project's shared folder beside the repository. Tests
+// that read it skip when it is absent (a user's clone has no shared/).
+const sharedDir = "../../shared"
+
+type truthExchange struct {
+	ID            int     `json:"id"`
+	Method        string  `json:"method"`
+	Header        string  `json:"header"`
+	Scheme        string  `json:"scheme"`
+	Username      string  `json:"username"`
+	Realm         string  `json:"realm"`
+	Algorithm     *string `json:"algorithm"`
+	NC            *string `json:"nc"`
+	Nonce         *string `json:"nonce"`
+	CallID        string  `json:"call_id"`
+	ExpectedValid bool    `json:"expected_valid"`
+	ServerVerdict int     `json:"server_verdict"`
+	RspAuth       *string `json:"rspauth"`
+	Anomaly       *string `json:"anomaly"`
+	Challenge     *struct {
+		Stale bool `json:"stale"`
+	} `json:"challenge"`
+	RequestFrames   []int `json:"request_frames"`
+	ResponseFrames  []int `json:"response_frames"`
+	ChallengeFrames []int `json:"challenge_frames"`
+}
+
+type truthFile struct {
+	Users []struct {
+		Username string `json:"username"`
+		Realm    string `json:"realm"`
+		Password string `json:"password"`
+	} `json:"users"`
+	Exchanges []truthExchange `json:"auth_exchanges"`
+}
+
+// generate runs the shared generator; it skips the test without it.
+func generate(t *testing.T, args ...string) (pcap string, truth truthFile) {
+	t.Helper()
+	gen := filepath.Join(sharedDir, "bench", "gen_sip_pcap.py")
+	if _, err := os.Stat(gen); err != nil {
+		t.Skip("../shared is absent: ", err)
+	}
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	dir := t.TempDir()
+	pcap = filepath.Join(dir, "g.pcap")
+	tp := filepath.Join(dir, "truth.json")
+	out, err := exec.Command(py, append([]string{gen, "-q", "-o", pcap, "--truth", tp}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("generator: %v\n%s", err, out)
+	}
+	raw, err := os.ReadFile(tp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &truth); err != nil {
+		t.Fatal(err)
+	}
+	return pcap, truth
+}
+
+// analyzeFile runs a capture through the decoder and an Analyzer.
+func analyzeFile(t testing.TB, path string, cfg Config) ([]*Exchange, *Stats) {
+	t.Helper()
+	var exs []*Exchange
+	cfg.OnExchange = func(e *Exchange) { exs = append(exs, e) }
+	a := New(cfg)
+	a.SetInput(path)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := capture.NewDecoder(capture.DefaultLimits(), a.Add)
+	if _, err := capture.Read(context.Background(), f, path, dec, nil); err != nil {
+		t.Fatal(err)
+	}
+	dec.Close()
+	a.Close()
+	return exs, a.Stats()
+}
+
+// wantReference is the reference verdict the truth implies: with the
+// subscribers' passwords, a right digest is valid unless it re-sends an
+// nc already accepted (the nc_replay anomaly), and a wrong one invalid;
+// without them, every digest is unknown-credentials.
+func wantReference(e truthExchange, withCreds bool) string {
+	switch {
+	case !withCreds:
+		return "unknown-credentials"
+	case !e.ExpectedValid:
+		return "invalid"
+	case e.Anomaly != nil && *e.Anomaly == "nc_replay":
+		return "replay"
+	}
+	return "valid"
+}
+
+func wantServer(e truthExchange) string {
+	switch {
+	case e.ServerVerdict == 401 || e.ServerVerdict == 407:
+		// Only the stale_nonce flow answers with stale=true.
+		if e.Anomaly != nil && *e.Anomaly == "stale_nonce" {
+			return "stale"
+		}
+		return "challenged"
+	case e.ServerVerdict == 403:
+		return "rejected"
+	}
+	return "accepted"
+}
+
+// TestGeneratorTruth checks every auth exchange of generator captures
+// (several seeds and sizes, with a high anomaly rate) against the truth
+// file: username, algorithm, nc, frames, the reference verdict (with and
+// without the subscribers' credentials) and the server verdict: 100 %.
+func TestGeneratorTruth(t *testing.T) {
+	for _, args := range [][]string{
+		{"--calls", "10", "--seed", "1"},
+		{"--calls", "300", "--seed", "7", "--anomaly-rate", "0.1"},
+		{"--calls", "600", "--seed", "42", "--anomaly-rate", "0.05", "--pcapng"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			pcap, truth := generate(t, args...)
+			var creds []Credential
+			for _, u := range truth.Users {
+				creds = append(creds, Credential{Username: u.Username, Realm: u.Realm, Secret: digest.Secret{Password: []byte(u.Password)}})
+			}
+			for _, withCreds := range []bool{true, false} {
+				cfg := Config{}
+				if withCreds {
+					cfg.Verifier = NewVerifier(creds, digest.Config{})
+				}
+				exs, stats := analyzeFile(t, pcap, cfg)
+				byFrame := map[int]*Exchange{}
+				for _, e := range exs {
+					if byFrame[e.Frame] != nil {
+						t.Errorf("two exchanges at frame %d", e.Frame)
+					}
+					byFrame[e.Frame] = e
+				}
+				if len(exs) != len(truth.Exchanges) || stats.AuthExchanges != len(truth.Exchanges) {
+					t.Errorf("creds=%v: %d exchanges (stats %d), truth has %d", withCreds, len(exs), stats.AuthExchanges, len(truth.Exchanges))
+				}
+				bad := 0
+				for _, te := range truth.Exchanges {
+					frame := te.RequestFrames[len(te.RequestFrames)-1]
+					e := byFrame[frame]
+					if e == nil {
+						t.Errorf("truth exchange %d (frame %d, %s %s): not found", te.ID, frame, te.Method, te.CallID)
+						bad++
+						continue
+					}
+					alg, nc := "", ""
+					if te.Algorithm != nil {
+						alg = *te.Algorithm
+					}
+					if te.NC != nil {
+						nc = *te.NC
+					}
+					got := fmt.Sprintf("%s %s %s %s %s %s %s %v %v", e.Method, e.Header, e.Scheme, e.Username, e.Algorithm, e.NC, e.Reference, e.ServerVerdict, e.ResponseFrames)
+					want := fmt.Sprintf("%s %s %s %s %s %s %s %v %v", te.Method, te.Header, te.Scheme, te.Username, alg, nc, wantReference(te, withCreds), wantServer(te), te.ResponseFrames)
+					if got != want {
+						bad++
+						if bad <= 10 {
+							t.Errorf("creds=%v exchange %d (frame %d):\n got %s (%s)\nwant %s", withCreds, te.ID, frame, got, e.Reason, want)
+						}
+					}
+					if te.Anomaly != nil && *te.Anomaly == "nc_replay" && !e.NCReplay {
+						t.Errorf("exchange %d: nc replay not flagged", te.ID)
+					}
+					if withCreds && te.RspAuth != nil && e.RspAuth != "valid" {
+						t.Errorf("exchange %d: rspauth %q", te.ID, e.RspAuth)
+					}
+				}
+				if bad > 0 {
+					t.Errorf("creds=%v: %d of %d exchanges differ from the truth", withCreds, bad, len(truth.Exchanges))
+				}
+			}
+		})
+	}
+}
