@@ -22,12 +22,12 @@ type Tool struct {
 // Report is everything one run found. Its JSON form is the contract of
 // shared/spec/interface.md; keys are snake_case and lists print as [].
 type Report struct {
-	Tool      Tool            `json:"tool"`
-	Inputs    []capture.Input `json:"inputs"`
-	Stats     *analyzer.Stats `json:"stats"`
-	Capture   capture.Stats   `json:"capture"`
-	Exchanges []struct{}      `json:"exchanges"`
-	Findings  []struct{}      `json:"findings"`
+	Tool      Tool                 `json:"tool"`
+	Inputs    []capture.Input      `json:"inputs"`
+	Stats     *analyzer.Stats      `json:"stats"`
+	Capture   capture.Stats        `json:"capture"`
+	Exchanges []*analyzer.Exchange `json:"exchanges"`
+	Findings  []struct{}           `json:"findings"`
 }
 
 // WriteJSON writes r as indented JSON.
@@ -36,7 +36,7 @@ func WriteJSON(w io.Writer, r *Report) error {
 		r.Inputs = []capture.Input{}
 	}
 	if r.Exchanges == nil {
-		r.Exchanges = []struct{}{}
+		r.Exchanges = []*analyzer.Exchange{}
 	}
 	if r.Findings == nil {
 		r.Findings = []struct{}{}
@@ -67,6 +67,7 @@ func WriteText(w io.Writer, r *Report) error {
 		y, _ := strconv.Atoi(b)
 		return x - y
 	})
+	writeExchanges(tw, r.Exchanges)
 	c := r.Capture
 	fmt.Fprintln(tw, "\nCapture")
 	for _, l := range []struct {
@@ -113,4 +114,69 @@ func writeCounts(w io.Writer, title string, m map[string]int, cmp func(a, b stri
 	for _, k := range keys {
 		fmt.Fprintf(w, "  %s\t%d\n", k, m[k])
 	}
+}
+
+// writeExchanges lists the auth exchanges by user, each with the
+// reference's verdict next to the server's, in the order given (the
+// caller's: capture order) within a user.
+func writeExchanges(w io.Writer, exs []*analyzer.Exchange) {
+	fmt.Fprintf(w, "\nAuth exchanges\t%d\n", len(exs))
+	if len(exs) == 0 {
+		return
+	}
+	inputs := map[string]bool{}
+	var users []string
+	byUser := map[string][]*analyzer.Exchange{}
+	for _, e := range exs {
+		inputs[e.Input] = true
+		k := e.Username
+		if e.Realm != "" {
+			k += " (" + e.Realm + ")"
+		}
+		if _, ok := byUser[k]; !ok {
+			users = append(users, k)
+		}
+		byUser[k] = append(byUser[k], e)
+	}
+	slices.Sort(users)
+	fmt.Fprintf(w, "  USER\tFRAME\tMETHOD\tALGORITHM\tNC\tREFERENCE\tSERVER\n")
+	for _, u := range users {
+		for i, e := range byUser[u] {
+			user := ""
+			if i == 0 {
+				user = printable(u)
+			}
+			frame := strconv.Itoa(e.Frame)
+			if len(inputs) > 1 {
+				frame = printable(e.Input) + ":" + frame
+			}
+			alg := e.Algorithm
+			if e.Scheme != "Digest" {
+				alg = e.Scheme
+			}
+			server := e.ServerVerdict
+			if e.Status != 0 {
+				server += " (" + strconv.Itoa(e.Status) + ")"
+			}
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", user, frame, e.Method, dash(printable(alg)), dash(printable(e.NC)), e.Reference, server)
+		}
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// printable replaces control characters in captured text, so that a
+// hostile capture cannot drive the terminal.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, s)
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/sipaudit/sipaudit/analyzer"
 	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/digest"
 	"github.com/sipaudit/sipaudit/report"
 )
 
@@ -19,6 +23,7 @@ import (
 const progressMin = 32 << 20
 
 type analyzeOpts struct {
+	creds    string
 	format   string
 	output   string
 	progress string
@@ -38,6 +43,7 @@ func newAnalyzeCmd() *cobra.Command {
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&o.creds, "creds", "", "credentials `FILE` (CSV: username, realm, password, ha1_md5, ha1_sha256, ha1_sha512_256, k, opc, op, amf)")
 	f.StringVar(&o.format, "format", "text", "report format: text or json")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	f.StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (large inputs on a terminal), always, never")
@@ -57,13 +63,26 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 	default:
 		return &exitError{exitUsage, fmt.Errorf("--progress %q: want auto, always or never", o.progress)}
 	}
+	var ver *digest.Verifier
+	if o.creds != "" {
+		creds, err := readCreds(o.creds)
+		if err != nil {
+			return &exitError{exitUsage, err}
+		}
+		ver = analyzer.NewVerifier(creds, digest.Config{})
+	}
 	ctx := cmd.Context()
 	stderr := cmd.ErrOrStderr()
 	rep := &report.Report{Tool: report.Tool{Name: "sipaudit", Version: version()}}
-	counter := analyzer.NewCounter(capture.DefaultLimits().MaxMessage)
+	an := analyzer.New(analyzer.Config{
+		Verifier:   ver,
+		MaxMessage: capture.DefaultLimits().MaxMessage,
+		OnExchange: func(e *analyzer.Exchange) { rep.Exchanges = append(rep.Exchanges, e) },
+	})
 	var inputFailed bool
 	for _, path := range args {
-		in, st, err := analyzeOne(cmd, path, o, counter)
+		an.SetInput(path)
+		in, st, err := analyzeOne(cmd, path, o, an)
 		if in != nil {
 			rep.Inputs = append(rep.Inputs, *in)
 			rep.Capture.Add(st)
@@ -81,7 +100,10 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 			inputFailed = true
 		}
 	}
-	rep.Stats = counter.Stats
+	an.Close()
+	// Exchanges complete in answer order; report them in capture order.
+	slices.SortStableFunc(rep.Exchanges, func(a, b *analyzer.Exchange) int { return exchangeSeq(a) - exchangeSeq(b) })
+	rep.Stats = an.Stats()
 	rep.Stats.Packets = rep.Capture.Packets
 	out := cmd.OutOrStdout()
 	if o.output != "" {
@@ -109,7 +131,7 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 
 // analyzeOne reads one capture. It returns nil Input only when the file
 // could not be opened.
-func analyzeOne(cmd *cobra.Command, path string, o analyzeOpts, counter *analyzer.Counter) (*capture.Input, capture.Stats, error) {
+func analyzeOne(cmd *cobra.Command, path string, o analyzeOpts, an *analyzer.Analyzer) (*capture.Input, capture.Stats, error) {
 	var r io.Reader
 	var size int64 = -1
 	if path == "-" {
@@ -137,10 +159,35 @@ func analyzeOne(cmd *cobra.Command, path string, o analyzeOpts, counter *analyze
 		progress = func(n int64) { _ = bar.Set64(n) }
 		defer func() { _ = bar.Finish() }()
 	}
-	dec := capture.NewDecoder(capture.DefaultLimits(), counter.Add)
+	dec := capture.NewDecoder(capture.DefaultLimits(), an.Add)
 	in, err := capture.Read(cmd.Context(), r, path, dec, progress)
 	dec.Close()
 	return &in, dec.Stats(), err
+}
+
+// readCreds reads the --creds file; errors name the file and the line.
+func readCreds(path string) ([]analyzer.Credential, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("%s: cannot open: %w", path, err)
+	}
+	defer f.Close()
+	creds, err := analyzer.ReadCredentials(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return creds, nil
+}
+
+// exchangeSeq is the number in an exchange's ID ("e12" is 12): the
+// order in which the requests were seen.
+func exchangeSeq(e *analyzer.Exchange) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(e.ID, "e"))
+	return n
 }
 
 // newBar returns a progress bar when one is wanted: large inputs on a

@@ -12,7 +12,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-const example = "../../testdata/example.pcap"
+const (
+	example      = "../../testdata/example.pcap"
+	exampleCreds = "../../testdata/example-creds.csv"
+)
 
 func runCmd(t *testing.T, stdin []byte, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -24,7 +27,7 @@ func runCmd(t *testing.T, stdin []byte, args ...string) (code int, stdout, stder
 // TestAnalyzeJSONGolden runs the example capture through the whole
 // pipeline and compares the JSON report with testdata/example.json.
 func TestAnalyzeJSONGolden(t *testing.T) {
-	code, out, errs := runCmd(t, nil, "analyze", "--format", "json", example)
+	code, out, errs := runCmd(t, nil, "analyze", "--format", "json", "--creds", exampleCreds, example)
 	if code != exitOK || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
@@ -152,5 +155,22 @@ func TestAnalyzeOutputFile(t *testing.T) {
 	b, err := os.ReadFile(o)
 	if err != nil || !json.Valid(b) {
 		t.Fatalf("-o file: %v, valid JSON %v", err, json.Valid(b))
+	}
+}
+
+func TestCredsErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "creds.csv")
+	if err := os.WriteFile(bad, []byte("username,ha1_md5\nalice,abc\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ path, want string }{
+		{bad, bad + ": line 2: column ha1_md5: not 32 hex digits"},
+		{filepath.Join(dir, "none.csv"), filepath.Join(dir, "none.csv") + ": cannot open: no such file or directory"},
+	} {
+		code, out, errs := runCmd(t, nil, "analyze", "--creds", tt.path, example)
+		if code != exitUsage || out != "" || strings.TrimSpace(errs) != "sipaudit: "+tt.want {
+			t.Errorf("--creds %s: exit %d, stdout %q, stderr %q", tt.path, code, out, errs)
+		}
 	}
 }
