@@ -72,6 +72,15 @@ func (w Work) Steps() [][2]string {
 
 const maskedHA1 = "<H(A1) withheld>"
 
+// maskExpected shortens the expected value of a failed check: in full it
+// would be a right response for a (nonce, nc) the client has not used,
+// which a report must not hand out. Eight hex digits show it differs.
+func (w *Work) maskExpected() {
+	if len(w.Expected) > 8 {
+		w.Expected = w.Expected[:8] + "... (rest withheld: a valid response is a credential)"
+	}
+}
+
 // Response computes the request-digest of RFC 7616 3.4.1 from the base
 // H(A1) (HA1 of the password, or as given in an SD-AV) and returns it with
 // the work shown.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrNotDigest is returned when a typed Digest view is asked of another
@@ -170,7 +171,7 @@ func ParseChallenge(a Auth) (Challenge, error) {
 	if alg, ok := ParseAlgorithm(c.AlgorithmName); ok {
 		c.Algorithm = alg
 	} else {
-		probs = append(probs, Problem{"algorithm", BadValue, fmt.Sprintf("unknown algorithm %q", c.AlgorithmName)})
+		probs = append(probs, Problem{"algorithm", BadValue, fmt.Sprintf("unknown algorithm %q", clip(c.AlgorithmName))})
 	}
 	if s, ok := v["stale"]; ok {
 		c.Stale, probs = parseBool("stale", s, probs)
@@ -185,7 +186,7 @@ func ParseChallenge(a Auth) (Challenge, error) {
 				continue
 			}
 			if !isToken(item) {
-				probs = append(probs, Problem{"qop", BadValue, fmt.Sprintf("%q is not a token", item)})
+				probs = append(probs, Problem{"qop", BadValue, fmt.Sprintf("%q is not a token", clip(item))})
 				continue
 			}
 			c.QOP = append(c.QOP, item)
@@ -287,19 +288,19 @@ func ParseCredentials(a Auth) (Credentials, error) {
 	if alg, ok := ParseAlgorithm(c.AlgorithmName); ok {
 		c.Algorithm = alg
 	} else {
-		probs = append(probs, Problem{"algorithm", BadValue, fmt.Sprintf("unknown algorithm %q", c.AlgorithmName)})
+		probs = append(probs, Problem{"algorithm", BadValue, fmt.Sprintf("unknown algorithm %q", clip(c.AlgorithmName))})
 	}
 	if s, ok := v["userhash"]; ok {
 		c.Userhash, probs = parseBool("userhash", s, probs)
 	}
 	if c.NC != "" && !isNC(c.NC) {
-		probs = append(probs, Problem{"nc", BadValue, fmt.Sprintf("%q is not 8 hex digits", c.NC)})
+		probs = append(probs, Problem{"nc", BadValue, fmt.Sprintf("%q is not 8 hex digits", clip(c.NC))})
 	}
 	if c.QOP != "" && !strings.EqualFold(c.QOP, "auth") && !strings.EqualFold(c.QOP, "auth-int") {
-		probs = append(probs, Problem{"qop", BadValue, fmt.Sprintf("%q is neither auth nor auth-int", c.QOP)})
+		probs = append(probs, Problem{"qop", BadValue, fmt.Sprintf("%q is neither auth nor auth-int", clip(c.QOP))})
 	}
 	if _, ok := v["uri"]; ok && !strings.ContainsAny(c.URI, ":/") && c.URI != "*" {
-		probs = append(probs, Problem{"uri", BadValue, fmt.Sprintf("%q is not a URI", c.URI)})
+		probs = append(probs, Problem{"uri", BadValue, fmt.Sprintf("%q is not a URI", clip(c.URI))})
 	}
 	c.Problems = probs
 	return c, nil
@@ -320,11 +321,17 @@ func (c Credentials) Validate() error {
 	if !has("username") && !has("username*") {
 		return &ParamError{"username", "missing"}
 	}
+	if c.Username == "" && has("username*") {
+		return &ParamError{"username*", "cannot be decoded (RFC 8187)"}
+	}
 	if c.Algorithm == 0 {
-		return &ParamError{"algorithm", fmt.Sprintf("unknown algorithm %q", c.AlgorithmName)}
+		return &ParamError{"algorithm", fmt.Sprintf("unknown algorithm %q", clip(c.AlgorithmName))}
 	}
 	if n := 2 * c.Algorithm.Hash().Size(); len(c.Response) != n || !isHex(c.Response) {
 		return &ParamError{"response", fmt.Sprintf("%q is not %d hex digits (%s)", clip(c.Response), n, c.Algorithm)}
+	}
+	if c.Algorithm.Sess() && !has("cnonce") {
+		return &ParamError{"cnonce", "missing although the algorithm is " + c.Algorithm.String() + " (RFC 7616 3.4.2)"}
 	}
 	if c.QOP != "" {
 		if !strings.EqualFold(c.QOP, "auth") && !strings.EqualFold(c.QOP, "auth-int") {
@@ -408,7 +415,7 @@ func ParseAuthInfo(a Auth) AuthInfo {
 	v, probs := authInfoParams.collect(a)
 	ai := AuthInfo{NextNonce: v["nextnonce"], QOP: v["qop"], RspAuth: v["rspauth"], CNonce: v["cnonce"], NC: v["nc"], Raw: a}
 	if ai.NC != "" && !isNC(ai.NC) {
-		probs = append(probs, Problem{"nc", BadValue, fmt.Sprintf("%q is not 8 hex digits", ai.NC)})
+		probs = append(probs, Problem{"nc", BadValue, fmt.Sprintf("%q is not 8 hex digits", clip(ai.NC))})
 	}
 	ai.Problems = probs
 	return ai
@@ -461,7 +468,7 @@ func parseBool(name, s string, probs []Problem) (bool, []Problem) {
 	case strings.EqualFold(s, "false"):
 		return false, probs
 	}
-	return false, append(probs, Problem{name, BadValue, fmt.Sprintf("%q is neither true nor false", s)})
+	return false, append(probs, Problem{name, BadValue, fmt.Sprintf("%q is neither true nor false", clip(s))})
 }
 
 // decodeExtValue decodes an RFC 8187 ext-value: charset'lang'pct-encoded.
@@ -480,6 +487,9 @@ func decodeExtValue(s string) (string, error) {
 	v, err := url.PathUnescape(enc)
 	if err != nil {
 		return "", errors.New("bad percent-encoding")
+	}
+	if !utf8.ValidString(v) {
+		return "", errors.New("not UTF-8")
 	}
 	return v, nil
 }

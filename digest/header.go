@@ -334,6 +334,14 @@ func (p *parser) param() (Param, error) {
 	// trimmed. Typed views flag values that are not tokens.
 	start := p.i
 	for p.i < len(p.s) && p.s[p.i] != ',' && p.s[p.i] != '"' {
+		if c := p.s[p.i]; c == ' ' || c == '\t' {
+			// "realm=a nonce=b": a missing comma, not one value.
+			q := parser{s: p.s, i: p.i}
+			q.skipWS()
+			if !q.eof() && isTchar(q.s[q.i]) && q.nextIsParam() {
+				break
+			}
+		}
 		p.i++
 	}
 	v := strings.TrimRight(p.s[start:p.i], " \t\r\n")
@@ -431,4 +439,19 @@ func isToken68char(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// Redacted returns a copy of a with the values of parameters that carry
+// secrets replaced: ck and ik (AKA session keys a P-CSCF must strip, TS
+// 33.203 6.1.1 SM6). Use it whenever a header is shown.
+func (a Auth) Redacted() Auth {
+	out := a
+	out.Params = append([]Param(nil), a.Params...)
+	for i, p := range out.Params {
+		if strings.EqualFold(p.Name, "ck") || strings.EqualFold(p.Name, "ik") {
+			out.Params[i].Value = "<withheld>"
+			out.Params[i].Quoted = true
+		}
+	}
+	return out
 }

@@ -1,7 +1,9 @@
 package digest
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,6 +76,8 @@ func TestParseErrors(t *testing.T) {
 		{`Digest realm, nonce="x"`, "realm", `expected "="`},
 		{`Digest realm=`, "", ""}, // token68 "realm=": not an error
 		{`Digest realm="a" nonce="b"`, "realm", "expected a comma"},
+		{`Digest realm=a nonce=b`, "realm", "expected a comma"},
+		{`Digest algorithm=MD5 qop=auth, nonce="x"`, "algorithm", "expected a comma"},
 		{`realm="a"`, "realm", "parameter before any auth-scheme"},
 		{`Digest realm="a", ="b"`, "", "expected a parameter name"},
 		{`Digest nonce=abc"def"`, "nonce", "stray quote"},
@@ -231,4 +235,35 @@ func unquoted(as []Auth) []Auth {
 		}
 	}
 	return out
+}
+
+func TestRedaction(t *testing.T) {
+	s := Secret{Password: []byte("hunter2"), HA1: map[Hash]string{HashMD5: "0123456789abcdef0123456789abcdef"}}
+	ue := UE{Username: "alice", Secret: s}
+	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s", ue, ue, s, s)} {
+		if strings.Contains(out, "hunter2") || strings.Contains(out, "0123456789abcdef") || strings.Contains(out, "104 117") {
+			t.Errorf("secret printed: %s", out)
+		}
+	}
+	if b, _ := json.Marshal(ue); strings.Contains(string(b), "aHVudGVyMg") || strings.Contains(string(b), "0123") {
+		t.Errorf("secret in JSON: %s", b)
+	}
+	a, _ := Parse(`Digest realm="r", nonce="n", ck="00112233445566778899aabbccddeeff", IK="ffeeddccbbaa99887766554433221100"`)
+	if out := a[0].Redacted().String(); strings.Contains(out, "0011") || strings.Contains(out, "ffee") || !strings.Contains(out, `nonce="n"`) {
+		t.Errorf("Redacted: %s", out)
+	}
+	if !strings.Contains(a[0].String(), "0011") {
+		t.Error("Redacted changed the original")
+	}
+}
+
+func TestUsernameStarUndecodable(t *testing.T) {
+	for _, v := range []string{`UTF-8''%E4`, `ISO-8859-1''J%E4son`, `garbage`} {
+		a, _ := Parse(`Digest username*=` + v + `, realm="r", nonce="n", uri="sip:r", response="00112233445566778899aabbccddeeff"`)
+		c, _ := ParseCredentials(a[0])
+		var pe *ParamError
+		if err := c.Validate(); !errors.As(err, &pe) || pe.Param != "username*" {
+			t.Errorf("%s: %v", v, err)
+		}
+	}
 }

@@ -67,3 +67,13 @@ func (s Secret) BaseHA1(alg Algorithm, username, realm, nonce string) (string, e
 	}
 	return "", fmt.Errorf("no %s H(A1): %w", h, ErrNoSecret)
 }
+
+// String withholds the secret, so that printing a Secret (or a UE, or a
+// struct holding one) with fmt never shows it.
+func (s Secret) String() string { return "<secret withheld>" }
+
+// GoString withholds the secret from %#v too.
+func (s Secret) GoString() string { return "digest.Secret{<withheld>}" }
+
+// MarshalJSON withholds the secret from JSON.
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"<secret withheld>"`), nil }

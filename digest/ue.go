@@ -63,8 +63,10 @@ func (u UE) Respond(ch Challenge, method, uri string, body []byte, cnonce string
 	case ch.Offers("auth-int"):
 		c.QOP = "auth-int"
 	}
+	if c.QOP != "" || c.Algorithm.Sess() {
+		c.CNonce = cnonce // -sess needs it in A1 even without qop
+	}
 	if c.QOP != "" {
-		c.CNonce = cnonce
 		c.NC = fmt.Sprintf("%08x", nc)
 	}
 	ha1, err := u.Secret.BaseHA1(c.Algorithm, u.Username, c.Realm, c.Nonce)
@@ -89,7 +91,7 @@ func (u UE) CheckRspAuth(c Credentials, ai AuthInfo, body []byte) (bool, Work, e
 	if ai.RspAuth == "" {
 		return false, Work{}, &ParamError{"rspauth", "missing"}
 	}
-	if c.QOP != "" && (ai.CNonce != c.CNonce || !strings.EqualFold(ai.NC, c.NC)) {
+	if c.QOP != "" && (ai.CNonce != "" && ai.CNonce != c.CNonce || ai.NC != "" && !strings.EqualFold(ai.NC, c.NC)) {
 		return false, Work{}, &ParamError{"cnonce", "cnonce or nc differ from the request's (RFC 7616 3.5)"}
 	}
 	ha1, err := u.Secret.BaseHA1(c.Algorithm, u.Username, c.Realm, c.Nonce)

@@ -126,10 +126,62 @@ func (s SecretUsed) String() string {
 // MarshalText writes the name.
 func (s SecretUsed) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// Cause is why the reference reached its verdict, for rules to branch on
+// (Reason says it in words).
+type Cause string
+
+// The causes.
+const (
+	CauseOK Cause = "ok"
+	// CauseInitial: an empty nonce and response, the first REGISTER of
+	// an IMS UE giving its IMPI (TS 24.229 5.1.1.2.1): no answer yet.
+	CauseInitial Cause = "initial"
+	// CauseMalformed: fields missing or malformed (Validate).
+	CauseMalformed Cause = "malformed"
+	// CauseAlgorithmNotOffered: an algorithm the challenge did not offer
+	// (the digest is still computed: see DigestOK).
+	CauseAlgorithmNotOffered Cause = "algorithm-not-offered"
+	// CauseNoCredentials: no secret for the user (or none usable with
+	// the algorithm).
+	CauseNoCredentials Cause = "no-credentials"
+	// CauseWrongDigest: the response matches no secret.
+	CauseWrongDigest Cause = "wrong-digest"
+	// CauseSupersededSecret: the response matches an older password
+	// dropped after the newer one was used successfully (N.2.5; SA507).
+	CauseSupersededSecret Cause = "superseded-secret"
+	// CauseDisplacedSecret: it matches a password dropped when newer ones
+	// were pushed (N.2.5).
+	CauseDisplacedSecret Cause = "displaced-secret"
+	// CauseQOPDowngrade: right digest in RFC 2069 form (no qop) although
+	// the challenge offered qop (SA209).
+	CauseQOPDowngrade Cause = "qop-downgrade"
+	// CauseQOPNotOffered: a qop value the challenge did not offer.
+	CauseQOPNotOffered Cause = "qop-not-offered"
+	// CauseNonce: right digest over a nonce that is not fresh (see Nonce).
+	CauseNonce Cause = "nonce"
+	// CauseNCReplay: right digest, but the nc was already accepted.
+	CauseNCReplay Cause = "nc-replay"
+	// CauseAKASync and CauseAKAMAC: AKA answers that are not
+	// authentications (see Result.AKA).
+	CauseAKASync Cause = "aka-sync-failure"
+	CauseAKAMAC  Cause = "aka-mac-failure"
+)
+
+// ChallengeInfo is what the reference learnt of the challenge that issued
+// a nonce.
+type ChallengeInfo struct {
+	Realm      string      `json:"realm"`
+	Algorithms []Algorithm `json:"algorithms"`
+	QOP        []string    `json:"qop"`
+	Identity   string      `json:"identity"`
+	Issued     time.Time   `json:"issued"`
+}
+
 // Result is the reference's verdict on one set of credentials, with the
 // reason and the work shown.
 type Result struct {
 	Verdict Verdict `json:"verdict"`
+	Cause   Cause   `json:"cause"`
 	Reason  string  `json:"reason"`
 	// DigestOK: the response matches a secret the reference holds,
 	// whatever the nonce and nc say.
@@ -154,7 +206,10 @@ type Result struct {
 	// Username is the real username: c.Username, or the user whose
 	// userhash it is.
 	Username string `json:"username"`
-	Work     *Work  `json:"work,omitempty"`
+	// Challenge is the challenge that issued the nonce, when the
+	// reference saw it.
+	Challenge *ChallengeInfo `json:"challenge,omitempty"`
+	Work      *Work          `json:"work,omitempty"`
 }
 
 // Request is what the verifier needs of the request carrying credentials.
@@ -206,7 +261,9 @@ type user struct {
 
 type secretEntry struct {
 	Secret
-	seq int
+	seq        int
+	used       bool // verified successfully at least once
+	superseded bool // retired because a newer secret was used
 }
 
 type engineState struct {
@@ -216,17 +273,19 @@ type engineState struct {
 }
 
 type nonceState struct {
-	nonce    string
-	realm    string
-	issued   time.Time
-	algs     []Algorithm
-	qop      []string
-	ended    bool
-	forgot   bool
-	accepted uint32 // highest nc accepted
-	sent     uint32 // highest nc sent
-	anySent  bool
-	noQOPOK  bool // a qop-less answer was accepted
+	nonce     string
+	identity  string
+	realm     string
+	issued    time.Time
+	algs      []Algorithm
+	qop       []string
+	ended     bool
+	forgot    bool
+	accepted  uint32 // highest nc accepted
+	sent      uint32 // highest nc sent
+	anySent   bool
+	noQOPSent bool // a qop-less answer was sent
+	noQOPOK   bool // a qop-less answer was accepted
 }
 
 // NewVerifier returns a verifier with no users and no nonces.
@@ -259,7 +318,15 @@ func (v *Verifier) AddSecret(username, realm string, s Secret) {
 	seq := len(u.secrets) + len(u.retired)
 	u.secrets = append(u.secrets, &secretEntry{Secret: s, seq: seq})
 	for len(u.secrets) > maxSecrets {
-		u.retire(0)
+		// N.2.5: "delete the oldest H(A1) not yet successfully used".
+		drop := 0
+		for i, e := range u.secrets[:len(u.secrets)-1] {
+			if !e.used {
+				drop = i
+				break
+			}
+		}
+		u.retire(drop)
 	}
 }
 
@@ -320,12 +387,15 @@ func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Ch
 			}
 		}
 		if !containsNonce(nonces, ch.Nonce) {
-			// First challenge of this response for the nonce: the server
-			// (re)issued it now.
-			st.issued, st.ended, st.algs, st.qop = at, false, st.algs[:0], st.qop[:0]
 			nonces = append(nonces, ch.Nonce)
+			if !st.issued.Equal(at) {
+				// The server (re)issued the nonce now. (A caller handing
+				// the fields of one response over several calls, all at
+				// the same time, merges them instead.)
+				st.issued, st.ended, st.algs, st.qop = at, false, st.algs[:0], st.qop[:0]
+			}
 		}
-		st.realm = ch.Realm
+		st.realm, st.identity = ch.Realm, identity
 		alg := ch.Algorithm
 		if alg != 0 && !containsAlg(st.algs, alg) {
 			st.algs = append(st.algs, alg)
@@ -355,9 +425,7 @@ func (v *Verifier) expire(es *engineState, at time.Time) {
 		n++
 	}
 	for _, st := range es.order[:n] {
-		if es.nonces[st.nonce] == st {
-			delete(es.nonces, st.nonce)
-		}
+		es.forget(st)
 	}
 	if n > 0 {
 		es.order = append(es.order[:0], es.order[n:]...)
@@ -368,9 +436,30 @@ func (v *Verifier) forgetOldest(es *engineState) {
 	for len(es.order) > 0 && len(es.nonces) > v.cfg.MaxNonces {
 		st := es.order[0]
 		es.order = es.order[1:]
-		if es.nonces[st.nonce] == st {
-			delete(es.nonces, st.nonce)
+		es.forget(st)
+	}
+}
+
+// forget drops a nonce and, when it was the last of its identity's
+// current challenge, the identity's entry: memory stays bounded.
+func (es *engineState) forget(st *nonceState) {
+	if es.nonces[st.nonce] == st {
+		delete(es.nonces, st.nonce)
+	}
+	cur, ok := es.current[st.identity]
+	if !ok {
+		return
+	}
+	live := cur[:0]
+	for _, n := range cur {
+		if _, ok := es.nonces[n]; ok {
+			live = append(live, n)
 		}
+	}
+	if len(live) == 0 {
+		delete(es.current, st.identity)
+	} else {
+		es.current[st.identity] = live
 	}
 }
 
@@ -385,38 +474,50 @@ func (v *Verifier) Verify(e Engine, c Credentials, req Request, at time.Time) Re
 	r.Nonce = v.nonceState(st, at)
 	if st != nil {
 		r.LastNC = st.accepted
+		r.Challenge = &ChallengeInfo{Realm: st.realm, Algorithms: append([]Algorithm(nil), st.algs...), QOP: append([]string(nil), st.qop...), Identity: st.identity, Issued: st.issued}
 	}
 	nc, hasNC := c.NCValue()
 
-	// Client-side nonce handling is judged whatever else happens (SA202).
+	// Client-side nonce handling is judged whatever else happens (SA202),
+	// but only credentials that are right, or that cannot be judged, move
+	// the bookkeeping: a forged request cannot poison it.
 	if st != nil && c.Response != "" {
 		switch {
-		case c.QOP == "" && st.anySent:
+		case c.QOP == "" && st.noQOPSent:
 			r.NCReplay = true
-		case hasNC && st.anySent && nc <= st.sent:
+		case c.QOP != "" && hasNC && st.anySent && nc <= st.sent:
 			r.NCReplay = true
 		}
-		st.anySent = true
-		if hasNC && nc > st.sent {
-			st.sent = nc
-		}
+		defer func() {
+			if !r.DigestOK && r.Verdict != UnknownCredentials {
+				return
+			}
+			if c.QOP == "" {
+				st.noQOPSent = true
+			} else if hasNC {
+				st.anySent = true
+				st.sent = max(st.sent, nc)
+			}
+		}()
 	}
 
 	if c.AUTS != "" {
 		return v.resync(r, c, req)
 	}
-	if _, present := c.Raw.Get("response"); present && c.Response == "" && c.Algorithm.AKA() != 0 {
-		r.Verdict, r.AKA = Unverifiable, "mac-failure"
-		r.Reason = "empty response: the UE could not authenticate the network (AUTN MAC or SQN rejected, TS 33.203 6.1.2.2, TS 24.229 5.1.1.5.3)"
-		return r
+	if _, present := c.Raw.Get("response"); present && c.Response == "" {
+		if c.Nonce == "" {
+			r.Verdict, r.Cause = Unverifiable, CauseInitial
+			r.Reason = "no answer yet: empty nonce and response, as in the first REGISTER of an IMS UE, which gives its IMPI (TS 24.229 5.1.1.2.1; TS 33.203 N.2.1.1 SM1)"
+			return r
+		}
+		if c.Algorithm.AKA() != 0 {
+			r.Verdict, r.Cause, r.AKA = Unverifiable, CauseAKAMAC, "mac-failure"
+			r.Reason = "empty response to an AKA challenge: the UE could not authenticate the network (AUTN MAC or SQN rejected, TS 33.203 6.1.2.2, TS 24.229 5.1.1.5.3)"
+			return r
+		}
 	}
 	if err := c.Validate(); err != nil {
-		r.Verdict, r.Reason = Unverifiable, err.Error()
-		return r
-	}
-	if st != nil && len(st.algs) > 0 && !containsAlg(st.algs, c.Algorithm) {
-		r.Verdict = Unverifiable
-		r.Reason = fmt.Sprintf("algorithm %s was not offered in the challenge (offered: %s)", c.Algorithm, joinAlgs(st.algs))
+		r.Verdict, r.Cause, r.Reason = Unverifiable, CauseMalformed, err.Error()
 		return r
 	}
 
@@ -425,56 +526,71 @@ func (v *Verifier) Verify(e Engine, c Credentials, req Request, at time.Time) Re
 		u = v.resolveUserhash(c.Algorithm.Hash(), c.Username, c.Realm)
 	}
 	if u == nil {
-		r.Verdict = UnknownCredentials
-		r.Reason = fmt.Sprintf("no credentials for user %q in realm %q", c.Username, c.Realm)
+		r.Verdict, r.Cause = UnknownCredentials, CauseNoCredentials
+		r.Reason = fmt.Sprintf("no credentials for user %q in realm %q", clip(c.Username), clip(c.Realm))
 		return r
 	}
 	r.Username = u.key.username
 
 	in := c.Input(u.key.username, req.Method, req.Body)
-	matched, work, err := v.match(u, c, in)
+	matched, entry, work, err := v.match(u, c, in)
 	if err != nil {
-		r.Verdict, r.Reason = Unverifiable, err.Error()
+		r.Verdict, r.Cause, r.Reason = Unverifiable, CauseMalformed, err.Error()
 		if errors.Is(err, ErrNoSecret) {
-			r.Verdict = UnknownCredentials
+			r.Verdict, r.Cause = UnknownCredentials, CauseNoCredentials
 		}
 		return r
 	}
-	r.Work = &work
 	r.Secret = matched
 	r.DigestOK = matched == Newest || matched == Older
+	if !r.DigestOK {
+		work.maskExpected()
+	}
+	r.Work = &work
 
+	notOffered := st != nil && len(st.algs) > 0 && !containsAlg(st.algs, c.Algorithm)
 	switch {
+	case notOffered:
+		r.Verdict, r.Cause = Unverifiable, CauseAlgorithmNotOffered
+		r.Reason = fmt.Sprintf("algorithm %s was not offered in the challenge (offered: %s)", c.Algorithm, joinAlgs(st.algs))
+		if r.DigestOK {
+			r.Reason += "; the digest itself is right"
+		}
+		return r
+	case matched == Retired && entry.superseded:
+		r.Verdict, r.Cause = Invalid, CauseSupersededSecret
+		r.Reason = "the response matches an older password, dropped once the newer one was used successfully (TS 33.203 N.2.5)"
+		return r
 	case matched == Retired:
-		r.Verdict = Invalid
-		r.Reason = "the response matches a password the reference has retired (a newer one was used successfully or pushed since, TS 33.203 N.2.5)"
+		r.Verdict, r.Cause = Invalid, CauseDisplacedSecret
+		r.Reason = "the response matches an old password, dropped when newer ones were pushed (TS 33.203 N.2.5)"
 		return r
 	case !r.DigestOK:
-		r.Verdict = Invalid
+		r.Verdict, r.Cause = Invalid, CauseWrongDigest
 		r.Reason = "the response does not match (RFC 7616 3.4.1)"
 		return r
 	case st != nil && len(st.qop) > 0 && c.QOP == "":
-		r.Verdict = Invalid
+		r.Verdict, r.Cause = Invalid, CauseQOPDowngrade
 		r.Reason = fmt.Sprintf("the challenge offered qop=%q but the answer has no qop, cnonce or nc (RFC 2069 form), which switches off replay protection (RFC 7616 3.4)", strings.Join(st.qop, ","))
 		return r
 	case st != nil && c.QOP != "" && len(st.qop) > 0 && !containsFold(st.qop, c.QOP):
-		r.Verdict = Invalid
+		r.Verdict, r.Cause = Invalid, CauseQOPNotOffered
 		r.Reason = fmt.Sprintf("qop %q was not offered (offered: %q)", c.QOP, strings.Join(st.qop, ","))
 		return r
 	case r.Nonce != NonceFresh:
-		r.Verdict = Stale
+		r.Verdict, r.Cause = Stale, CauseNonce
 		r.Reason = "right digest, but the nonce is " + r.Nonce.String() + staleWhy(r.Nonce) + "; the server must re-challenge with stale=true (TS 33.203 N.2.3)"
 		return r
 	case c.QOP == "" && st.noQOPOK:
-		r.Verdict = Replay
+		r.Verdict, r.Cause = Replay, CauseNCReplay
 		r.Reason = "right digest, but a qop-less answer over this nonce was already accepted: it is a replay (TS 33.203 N.2.3)"
 		return r
 	case c.QOP != "" && nc <= st.accepted:
-		r.Verdict = Replay
+		r.Verdict, r.Cause = Replay, CauseNCReplay
 		r.Reason = fmt.Sprintf("right digest, but nc %08x is not greater than %08x, the last accepted for this nonce (TS 33.203 N.2.3)", nc, st.accepted)
 		return r
 	}
-	r.Verdict = Valid
+	r.Verdict, r.Cause = Valid, CauseOK
 	r.Reason = "right digest, fresh nonce"
 	if c.QOP != "" {
 		r.Reason += fmt.Sprintf(", nc %08x above the last accepted %08x", nc, st.accepted)
@@ -482,8 +598,10 @@ func (v *Verifier) Verify(e Engine, c Credentials, req Request, at time.Time) Re
 	} else {
 		st.noQOPOK = true
 	}
+	entry.used = true
 	if matched == Newest {
 		for len(u.secrets) > 1 {
+			u.secrets[0].superseded = true
 			u.retire(0) // N.2.5: delete the old H(A1) once the new one works
 		}
 	}
@@ -496,7 +614,7 @@ func (v *Verifier) Verify(e Engine, c Credentials, req Request, at time.Time) Re
 // vectors and challenge again (TS 33.203 6.1.3), so the verdict is
 // Invalid at best.
 func (v *Verifier) resync(r Result, c Credentials, req Request) Result {
-	r.AKA = "sync-failure"
+	r.AKA, r.Cause = "sync-failure", CauseAKASync
 	r.Verdict = Invalid
 	if err := c.Validate(); err != nil {
 		r.Verdict, r.Reason = Unverifiable, "synchronisation failure (auts): "+err.Error()
@@ -504,7 +622,7 @@ func (v *Verifier) resync(r Result, c Credentials, req Request) Result {
 	}
 	u := v.lookup(c.Username, c.Realm)
 	if u == nil {
-		r.Verdict = UnknownCredentials
+		r.Verdict, r.Cause = UnknownCredentials, CauseNoCredentials
 		r.Reason = fmt.Sprintf("synchronisation failure (auts) from user %q in realm %q, who has no credentials", c.Username, c.Realm)
 		return r
 	}
@@ -538,7 +656,7 @@ func (v *Verifier) resync(r Result, c Credentials, req Request) Result {
 func staleWhy(s NonceState) string {
 	switch s {
 	case NonceUnknown:
-		return " (the server never issued it on this engine)"
+		return " (the server did not issue it on this engine, or issued it so long ago that the reference forgot it)"
 	case NonceExpired:
 		return " (older than the nonce lifetime)"
 	case NonceEnded:
@@ -560,9 +678,9 @@ func (v *Verifier) nonceState(st *nonceState, at time.Time) NonceState {
 }
 
 // match tries the user's live secrets newest first, then the retired
-// ones (only to explain an invalid verdict). It returns the work for the
-// secret that matched, or for the newest when none did.
-func (v *Verifier) match(u *user, c Credentials, in Input) (SecretUsed, Work, error) {
+// ones (only to explain an invalid verdict). It returns which matched,
+// its entry, and the work for it (or for the newest when none did).
+func (v *Verifier) match(u *user, c Credentials, in Input) (SecretUsed, *secretEntry, Work, error) {
 	var shown *Work
 	var firstErr error
 	try := func(s *secretEntry) (w Work, computed, matched bool) {
@@ -581,9 +699,9 @@ func (v *Verifier) match(u *user, c Credentials, in Input) (SecretUsed, Work, er
 		w, computed, matched := try(u.secrets[i])
 		switch {
 		case matched && i == len(u.secrets)-1:
-			return Newest, w, nil
+			return Newest, u.secrets[i], w, nil
 		case matched:
-			return Older, w, nil
+			return Older, u.secrets[i], w, nil
 		case computed && shown == nil:
 			shown = &w
 		}
@@ -592,14 +710,14 @@ func (v *Verifier) match(u *user, c Credentials, in Input) (SecretUsed, Work, er
 		if firstErr == nil {
 			firstErr = ErrNoSecret
 		}
-		return NoSecret, Work{}, firstErr
+		return NoSecret, nil, Work{}, firstErr
 	}
 	for i := len(u.retired) - 1; i >= 0; i-- {
 		if w, _, matched := try(u.retired[i]); matched {
-			return Retired, w, nil
+			return Retired, u.retired[i], w, nil
 		}
 	}
-	return NoSecret, *shown, nil
+	return NoSecret, nil, *shown, nil
 }
 
 // RspAuthResult is the reference's check of an rspauth.
@@ -654,6 +772,7 @@ func (v *Verifier) CheckRspAuth(c Credentials, ai AuthInfo, body []byte) RspAuth
 	if work == nil {
 		return RspAuthResult{Verdict: UnknownCredentials, Reason: lastErr.Error()}
 	}
+	work.maskExpected()
 	return RspAuthResult{Verdict: Invalid, Reason: "rspauth does not match (RFC 7616 3.5): network authentication failure (TS 33.203 N.2.2.2)", Work: work}
 }
 

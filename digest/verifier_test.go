@@ -71,8 +71,10 @@ func TestUEVerifierProperty(t *testing.T) {
 						}
 					}
 					fields := map[string]*string{"response": &c.Response, "nonce": &c.Nonce, "uri": &c.URI}
-					if qop != nil {
+					if qop != nil || alg.Sess() {
 						fields["cnonce"] = &c.CNonce
+					}
+					if qop != nil {
 						fields["nc"] = &c.NC
 					}
 					for name, f := range fields {
@@ -175,10 +177,10 @@ func TestNonceCount(t *testing.T) {
 	check(respond(t, "pw", ch, "INVITE", 3), Valid, false)
 	check(respond(t, "pw", ch, "INVITE", 2), Replay, true)
 	check(respond(t, "pw", ch, "INVITE", 3), Replay, true)
-	check(respond(t, "wrong", ch, "INVITE", 5), Invalid, false)
-	// A failed nc is not accepted, so the right digest with it is valid,
-	// though the client did re-send the nc.
-	check(respond(t, "pw", ch, "INVITE", 5), Valid, true)
+	check(respond(t, "wrong", ch, "INVITE", 9), Invalid, false)
+	// A wrong digest moves neither the accepted nor the sent nc: a forged
+	// request cannot make the user's next one look like a replay.
+	check(respond(t, "pw", ch, "INVITE", 5), Valid, false)
 	check(respond(t, "pw", ch, "INVITE", 6), Valid, false)
 }
 
@@ -213,8 +215,16 @@ func TestAlgorithmNotOffered(t *testing.T) {
 	v := newVerifier("pw")
 	v.Challenged(WWW, impi, true, []Challenge{challenge(SHA256, "n1", "auth")}, t0)
 	c := respond(t, "pw", challenge(MD5, "n1", "auth"), "REGISTER", 1)
-	if r := v.Verify(WWW, c, Request{Method: "REGISTER"}, t0); r.Verdict != Unverifiable || !strings.Contains(r.Reason, "not offered") {
-		t.Errorf("MD5 against a SHA-256 challenge: %s %s", r.Verdict, r.Reason)
+	if r := v.Verify(WWW, c, Request{Method: "REGISTER"}, t0); r.Verdict != Unverifiable || r.Cause != CauseAlgorithmNotOffered || !r.DigestOK || r.Work == nil {
+		t.Errorf("MD5 against a SHA-256 challenge: %s %s %v", r.Verdict, r.Reason, r.DigestOK)
+	}
+	// The fields of one 401 handed over in separate calls merge.
+	v = newVerifier("pw")
+	v.Challenged(WWW, impi, true, []Challenge{challenge(SHA256, "n2", "auth")}, t0)
+	v.Challenged(WWW, impi, true, []Challenge{challenge(MD5, "n2", "auth")}, t0)
+	c = respond(t, "pw", challenge(SHA256, "n2", "auth"), "REGISTER", 1)
+	if r := v.Verify(WWW, c, Request{Method: "REGISTER"}, t0); r.Verdict != Valid || r.Challenge == nil || len(r.Challenge.Algorithms) != 2 {
+		t.Errorf("SHA-256 after per-field calls: %s %s %+v", r.Verdict, r.Reason, r.Challenge)
 	}
 }
 
@@ -262,7 +272,7 @@ func TestPasswordChange(t *testing.T) {
 	if r := try("new"); r.Verdict != Valid || r.Secret != Newest {
 		t.Errorf("new password: %s %s", r.Verdict, r.Secret)
 	}
-	if r := try("old"); r.Verdict != Invalid || r.Secret != Retired || r.DigestOK || !strings.Contains(r.Reason, "N.2.5") {
+	if r := try("old"); r.Verdict != Invalid || r.Secret != Retired || r.DigestOK || r.Cause != CauseSupersededSecret || !strings.Contains(r.Reason, "N.2.5") {
 		t.Errorf("old password after the new one worked: %s %s %s", r.Verdict, r.Secret, r.Reason)
 	}
 	// A third secret drops the oldest live one.
@@ -273,8 +283,28 @@ func TestPasswordChange(t *testing.T) {
 	if r := try("two"); r.Verdict != Valid || r.Secret != Older {
 		t.Errorf("second of three: %s %s", r.Verdict, r.Secret)
 	}
-	if r := try("wrong"); r.Verdict != Invalid || r.Secret != NoSecret || r.Work == nil || r.Work.Expected == r.Work.Received {
+	if r := try("wrong"); r.Verdict != Invalid || r.Secret != NoSecret || r.Cause != CauseWrongDigest || r.Work == nil || !strings.Contains(r.Work.Expected, "withheld") {
 		t.Errorf("wrong password: %s %s %+v", r.Verdict, r.Secret, r.Work)
+	}
+	// N.2.5: a third secret drops the oldest one not yet used, not the
+	// one in use.
+	v = newVerifier("in-use")
+	if r := try("in-use"); r.Verdict != Valid {
+		t.Fatalf("in-use: %s", r.Verdict)
+	}
+	v.AddSecret(impi, realm, Secret{Password: []byte("pushed-1")})
+	v.AddSecret(impi, realm, Secret{Password: []byte("pushed-2")})
+	if r := try("in-use"); r.Verdict != Valid || r.Secret != Older {
+		t.Errorf("the password in use after two pushes: %s %s", r.Verdict, r.Secret)
+	}
+	if r := try("pushed-1"); r.Verdict != Invalid || r.Cause != CauseDisplacedSecret {
+		t.Errorf("the unused displaced password: %s %s", r.Verdict, r.Cause)
+	}
+	if r := try("pushed-2"); r.Verdict != Valid || r.Secret != Newest {
+		t.Errorf("newest: %s %s", r.Verdict, r.Secret)
+	}
+	if r := try("in-use"); r.Verdict != Invalid || r.Cause != CauseSupersededSecret {
+		t.Errorf("superseded: %s %s", r.Verdict, r.Cause)
 	}
 }
 
@@ -392,5 +422,39 @@ func TestVerifyBasic(t *testing.T) {
 		if r := v.VerifyBasic(tt.user, []byte(tt.pw)); r.Verdict != tt.want || r.Secret != tt.secret || strings.Contains(r.Reason, tt.pw) && tt.pw != "x" {
 			t.Errorf("%s/%s: %s %s %s", tt.user, tt.pw, r.Verdict, r.Secret, r.Reason)
 		}
+	}
+}
+
+func TestInitialRegister(t *testing.T) {
+	v := newVerifier("pw")
+	for _, alg := range []string{"", ", algorithm=AKAv1-MD5"} {
+		c := mustCredentialsRaw(t, `Digest username="alice@ims.example.com", realm="ims.example.com", nonce="", uri="sip:ims.example.com", response=""`+alg)
+		if r := v.Verify(WWW, c, Request{Method: "REGISTER"}, t0); r.Verdict != Unverifiable || r.Cause != CauseInitial || r.AKA != "" {
+			t.Errorf("initial REGISTER %q: %s %s %s", alg, r.Verdict, r.Cause, r.AKA)
+		}
+	}
+}
+
+func TestNCPoisoning(t *testing.T) {
+	ch := challenge(MD5, "n1", "auth")
+	v := newVerifier("pw")
+	v.Challenged(Proxy, impi, false, []Challenge{ch}, t0)
+	forged := respond(t, "pw", ch, "INVITE", 1)
+	forged.NC, forged.Response = "ffffffff", strings.Repeat("0", 32)
+	if r := v.Verify(Proxy, forged, Request{Method: "INVITE"}, t0); r.Verdict != Invalid {
+		t.Fatalf("forged: %s", r.Verdict)
+	}
+	if r := v.Verify(Proxy, respond(t, "pw", ch, "INVITE", 1), Request{Method: "INVITE"}, t0); r.Verdict != Valid || r.NCReplay {
+		t.Errorf("after a forged nc: %s, nc replay %v", r.Verdict, r.NCReplay)
+	}
+}
+
+func TestCurrentBounded(t *testing.T) {
+	v := NewVerifier(Config{MaxNonces: 10})
+	for i := range 1000 {
+		v.Challenged(WWW, fmt.Sprint("user", i), true, []Challenge{challenge(MD5, fmt.Sprint("n", i))}, t0)
+	}
+	if n, c := len(v.eng[WWW].nonces), len(v.eng[WWW].current); n != 10 || c > 10 {
+		t.Errorf("%d nonces, %d identities kept", n, c)
 	}
 }
