@@ -40,7 +40,10 @@ type Exchange struct {
 
 	// Beyond interface.md's minimum (extensions, never removed):
 
-	// Reason says why the reference concluded as it did.
+	// Cause is the reference's cause code (digest.Cause: ok,
+	// wrong-digest, nonce, nc-replay, qop-downgrade, ...); Reason says
+	// it in words.
+	Cause  string `json:"cause"`
 	Reason string `json:"reason"`
 	// Frames are all frames of the request (the last completed it);
 	// ResponseFrames those of the final response; ChallengeFrames those
@@ -148,7 +151,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 		ex.Username = user
 		r := a.ver.VerifyBasic(user, pw)
 		clear(pw)
-		ex.Result, ex.Reference, ex.Reason = r, r.Verdict.String(), r.Reason
+		ex.Result, ex.Reference, ex.Cause, ex.Reason = r, r.Verdict.String(), string(r.Cause), r.Reason
 	case au.IsDigest():
 		ex.Scheme = "Digest"
 		c, _ := digest.ParseCredentials(au)
@@ -163,7 +166,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 		}
 		engine := engineOf(field.Kind)
 		r := a.ver.Verify(engine, c, digest.Request{Method: msg.Method, Body: msg.Body}, m.Time)
-		ex.Result, ex.Reference, ex.Reason, ex.Work = r, r.Verdict.String(), r.Reason, r.Work
+		ex.Result, ex.Reference, ex.Cause, ex.Reason, ex.Work = r, r.Verdict.String(), string(r.Cause), r.Reason, r.Work
 		ex.NonceState, ex.NCReplay, ex.AKA = r.Nonce.String(), r.NCReplay, r.AKA
 		if r.Username != "" {
 			ex.Username = r.Username

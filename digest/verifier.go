@@ -842,17 +842,18 @@ func (v *Verifier) VerifyBasic(username string, password []byte) Result {
 				if i == len(u.secrets)-1 {
 					r.Secret = Newest
 				}
+				r.Cause = CauseOK
 				r.Reason = "the Basic password is the user's; it crossed the wire in clear (RFC 3261 22.1)"
 				return r
 			}
 		}
 	}
 	if !compared {
-		r.Verdict = UnknownCredentials
+		r.Verdict, r.Cause = UnknownCredentials, CauseNoCredentials
 		r.Reason = fmt.Sprintf("no password or H(A1) with a realm for user %q to compare the Basic password with", username)
 		return r
 	}
-	r.Verdict = Invalid
+	r.Verdict, r.Cause = Invalid, CauseWrongDigest
 	r.Reason = "the Basic password is not the user's"
 	return r
 }
