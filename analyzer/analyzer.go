@@ -30,6 +30,14 @@ type Config struct {
 	// final response seen, or its transaction timed out). The value is
 	// the caller's to keep.
 	OnExchange func(*Exchange)
+	// DialogTimeout is how long, in capture time, a dialog is kept after
+	// its last message; MaxDialogs caps the dialogs held. Zero means the
+	// defaults.
+	DialogTimeout time.Duration
+	MaxDialogs    int
+	// OnDialog receives each dialog once it is idle past the timeout or
+	// the analysis is closed.
+	OnDialog func(*Dialog)
 }
 
 // Defaults for Config.
@@ -38,6 +46,10 @@ const (
 	// three minutes (RFC 3261 Timer C is more than 3 minutes).
 	DefaultTransactionTimeout = 200 * time.Second
 	DefaultMaxTransactions    = 1 << 20
+	// DefaultDialogTimeout: calls without session timers can stay silent
+	// for long; two hours of silence ends one.
+	DefaultDialogTimeout = 2 * time.Hour
+	DefaultMaxDialogs    = 1 << 20
 )
 
 // Analyzer correlates SIP messages, in capture order, into transactions
@@ -55,6 +67,10 @@ type Analyzer struct {
 
 	challenges map[challengeKey]*challengeSeen
 	chOrder    []challengeKey
+
+	dialogs     map[dialogKey]*Dialog
+	dialogOrder []*Dialog
+	nextDialog  int
 
 	nextID int
 	now    time.Time
@@ -93,6 +109,12 @@ func New(cfg Config) *Analyzer {
 	if cfg.MaxTransactions <= 0 {
 		cfg.MaxTransactions = DefaultMaxTransactions
 	}
+	if cfg.DialogTimeout <= 0 {
+		cfg.DialogTimeout = DefaultDialogTimeout
+	}
+	if cfg.MaxDialogs <= 0 {
+		cfg.MaxDialogs = DefaultMaxDialogs
+	}
 	if cfg.MaxMessage <= 0 {
 		cfg.MaxMessage = capture.DefaultLimits().MaxMessage
 	}
@@ -103,6 +125,7 @@ func New(cfg Config) *Analyzer {
 	return &Analyzer{
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
 		txns: map[string]*txn{}, challenges: map[challengeKey]*challengeSeen{},
+		dialogs: map[dialogKey]*Dialog{},
 	}
 }
 
@@ -125,6 +148,7 @@ func (a *Analyzer) Add(m *capture.Message) {
 		a.now = m.Time
 		a.expire(false)
 	}
+	a.dialog(m, &msg)
 	if msg.Request {
 		a.request(m, &msg)
 	} else {
@@ -135,7 +159,10 @@ func (a *Analyzer) Add(m *capture.Message) {
 // Close ends the analysis: every pending exchange is completed (with no
 // response, or accepted when a provisional response showed the request
 // went on).
-func (a *Analyzer) Close() { a.expire(true) }
+func (a *Analyzer) Close() {
+	a.expire(true)
+	a.expireDialogs(true)
+}
 
 // txnKey matches requests and responses to transactions: the top Via's
 // branch (with the RFC 3261 magic cookie), sent-by and method (17.1.3,
@@ -271,6 +298,9 @@ func (a *Analyzer) expire(all bool) {
 	if n > 0 {
 		a.order = append(a.order[:0], a.order[n:]...)
 	}
+	if !all {
+		a.expireDialogs(false)
+	}
 }
 
 func (a *Analyzer) evictOldest() {
@@ -326,3 +356,5 @@ func serverVerdict(method string, status int, stale, provisional bool) string {
 	}
 	return "accepted"
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

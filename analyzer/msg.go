@@ -69,8 +69,14 @@ type Msg struct {
 	Contacts         []string
 	ContentType      string
 	Event            string
-	Auth             []AuthField
-	Body             []byte
+	// SubscriptionState is the Subscription-State header (RFC 6665).
+	SubscriptionState string
+	// PAssociatedURIs and PAssertedIdentities are the IMS headers of RFC
+	// 7315 and RFC 3325, one URI per element.
+	PAssociatedURIs     []string
+	PAssertedIdentities []string
+	Auth                []AuthField
+	Body                []byte
 }
 
 // compact maps the compact header forms of RFC 3261 7.3.3 (and later
@@ -218,6 +224,18 @@ func (m *Msg) header(name, value string) {
 		m.ContentType = value
 	case "event":
 		m.Event = value
+	case "subscription-state":
+		m.SubscriptionState = value
+	case "p-associated-uri":
+		for _, v := range splitList(value) {
+			u, _ := nameAddr(v)
+			m.PAssociatedURIs = append(m.PAssociatedURIs, u)
+		}
+	case "p-asserted-identity":
+		for _, v := range splitList(value) {
+			u, _ := nameAddr(v)
+			m.PAssertedIdentities = append(m.PAssertedIdentities, u)
+		}
 	case "www-authenticate":
 		m.Auth = append(m.Auth, AuthField{WWWAuthenticate, value})
 	case "proxy-authenticate":

@@ -83,6 +83,9 @@ func analyzeFile(t testing.TB, path string, cfg Config) ([]*Exchange, *Stats) {
 	t.Helper()
 	var exs []*Exchange
 	cfg.OnExchange = func(e *Exchange) { exs = append(exs, e) }
+	if cfg.OnDialog == nil {
+		cfg.OnDialog = func(*Dialog) {}
+	}
 	a := New(cfg)
 	a.SetInput(path)
 	f, err := os.Open(path)
@@ -197,5 +200,44 @@ func TestGeneratorTruth(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestGeneratorDialogs: every generator call (the INVITE Call-IDs of the
+// truth) is one dialog, busy when answered 486, rejected when the caller's
+// password was wrong (403), completed otherwise (BYE after 200).
+func TestGeneratorDialogs(t *testing.T) {
+	pcap, truth := generate(t, "--calls", "300", "--seed", "7", "--anomaly-rate", "0.1")
+	want := map[string]DialogState{}
+	for _, e := range truth.Exchanges {
+		if e.Method != "INVITE" {
+			continue
+		}
+		switch {
+		case e.ServerVerdict == 486:
+			want[e.CallID] = Busy
+		case e.ServerVerdict == 403:
+			want[e.CallID] = Rejected
+		default:
+			want[e.CallID] = Completed
+		}
+	}
+	got := map[string]DialogState{}
+	_, stats := analyzeFile(t, pcap, Config{OnDialog: func(d *Dialog) {
+		if _, dup := got[d.CallID]; dup {
+			t.Errorf("two dialogs for %s", d.CallID)
+		}
+		got[d.CallID] = d.State
+	}})
+	if stats.Dialogs != len(want) || len(got) != len(want) {
+		t.Errorf("%d dialogs (stats %d), truth has %d calls", len(got), stats.Dialogs, len(want))
+	}
+	bad := 0
+	for id, w := range want {
+		if got[id] != w {
+			if bad++; bad <= 5 {
+				t.Errorf("call %s: %s, want %s", id, got[id], w)
+			}
+		}
 	}
 }

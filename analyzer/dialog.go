@@ -1,0 +1,211 @@
+package analyzer
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sipaudit/sipaudit/capture"
+)
+
+// DialogState is a dialog's state as sngrep shows it for calls, plus the
+// states of subscription and REFER dialogs.
+type DialogState string
+
+// The dialog states.
+const (
+	CallSetup  DialogState = "call-setup" // INVITE sent, no answer yet
+	Ringing    DialogState = "ringing"    // 180/183
+	InCall     DialogState = "in-call"    // 2xx to the INVITE
+	Completed  DialogState = "completed"  // BYE after the call was up
+	Rejected   DialogState = "rejected"   // a final failure
+	Cancelled  DialogState = "cancelled"  // CANCEL before the answer
+	Busy       DialogState = "busy"       // 486, 600, 480
+	Diverted   DialogState = "diverted"   // 3xx
+	Pending    DialogState = "pending"    // SUBSCRIBE/REFER sent, no 2xx yet
+	Active     DialogState = "active"     // subscription accepted
+	Terminated DialogState = "terminated" // subscription ended (NOTIFY terminated, expires 0)
+)
+
+// Dialog is one dialog-forming exchange and what followed: an INVITE
+// call, or a SUBSCRIBE or REFER subscription, grouped by Call-ID and the
+// caller's From tag (RFC 3261 12: a dialog is Call-ID and both tags; the
+// callee's tags of forked early dialogs are kept in ToTags).
+type Dialog struct {
+	ID         string      `json:"id"`
+	Input      string      `json:"input"`
+	CallID     string      `json:"call_id"`
+	Method     string      `json:"method"` // INVITE, SUBSCRIBE or REFER
+	State      DialogState `json:"state"`
+	From       string      `json:"from"`
+	To         string      `json:"to"`
+	FromTag    string      `json:"from_tag"`
+	ToTags     []string    `json:"to_tags"`
+	Caller     string      `json:"caller"` // the address the first request came from
+	Callee     string      `json:"callee"`
+	FirstFrame int         `json:"first_frame"`
+	LastFrame  int         `json:"last_frame"`
+	Start      time.Time   `json:"start"`
+	End        time.Time   `json:"end"`
+	Messages   int         `json:"messages"`
+	// Status is the final status of the dialog-forming request (0 while
+	// none).
+	Status int `json:"status"`
+	// Authenticated: a dialog-forming request carried credentials.
+	Authenticated bool `json:"authenticated"`
+
+	last time.Time
+}
+
+// dialogMethods are the methods that create dialogs (RFC 3261 12, RFC
+// 6665, RFC 3515).
+func dialogForming(method string) bool {
+	return method == "INVITE" || method == "SUBSCRIBE" || method == "REFER"
+}
+
+type dialogKey struct{ callID, fromTag string }
+
+// dialog updates the dialog a message belongs to, creating it for a
+// dialog-forming request. Messages of a Call-ID with no dialog (REGISTER,
+// OPTIONS, MESSAGE) are not dialogs.
+func (a *Analyzer) dialog(m *capture.Message, msg *Msg) {
+	if msg.CallID == "" {
+		return
+	}
+	method := msg.CSeqMethod
+	if msg.Request {
+		method = msg.Method
+	}
+	// Requests from the callee side carry the caller's tag as To tag.
+	d := a.dialogs[dialogKey{msg.CallID, msg.FromTag}]
+	if d == nil && msg.ToTag != "" {
+		d = a.dialogs[dialogKey{msg.CallID, msg.ToTag}]
+	}
+	if d == nil {
+		if !msg.Request || !dialogForming(msg.Method) || msg.ToTag != "" {
+			return
+		}
+		a.nextDialog++
+		d = &Dialog{
+			ID: "d" + itoa(a.nextDialog), Input: a.input, CallID: msg.CallID, Method: msg.Method,
+			From: msg.FromURI, To: msg.ToURI, FromTag: msg.FromTag, ToTags: []string{},
+			Caller: m.Src.String(), Callee: m.Dst.String(), FirstFrame: m.Frame(), Start: m.Time,
+		}
+		d.State = CallSetup
+		if msg.Method != "INVITE" {
+			d.State = Pending
+		}
+		a.dialogs[dialogKey{msg.CallID, msg.FromTag}] = d
+		a.dialogOrder = append(a.dialogOrder, d)
+		a.counter.Stats.Dialogs++
+	}
+	d.Messages++
+	d.LastFrame, d.End, d.last = m.Frame(), m.Time, m.Time
+	if msg.Request && dialogForming(msg.Method) && msg.ToTag == "" && hasCredentials(msg) {
+		d.Authenticated = true
+	}
+	if !msg.Request && msg.ToTag != "" && msg.FromTag == d.FromTag && !containsString(d.ToTags, msg.ToTag) && len(d.ToTags) < 16 {
+		d.ToTags = append(d.ToTags, msg.ToTag)
+	}
+	d.update(msg, method)
+}
+
+// update moves the state as sngrep does for calls (call_update_state),
+// with authentication challenges (401, 407) leaving it unchanged: the
+// request is simply sent again with credentials.
+func (d *Dialog) update(msg *Msg, method string) {
+	if msg.Request {
+		switch {
+		case msg.Method == "CANCEL" && (d.State == CallSetup || d.State == Ringing):
+			d.State = Cancelled
+		case msg.Method == "BYE" && (d.State == InCall || d.State == Ringing || d.State == CallSetup):
+			d.State = Completed
+		case msg.Method == "NOTIFY" && d.Method != "INVITE":
+			if strings.HasPrefix(strings.ToLower(strings.TrimSpace(msg.SubscriptionState)), "terminated") {
+				d.State = Terminated
+			} else if d.State == Pending {
+				d.State = Active // a NOTIFY may arrive before the 2xx (RFC 6665 4.1.2.4)
+			}
+		case msg.Method == "SUBSCRIBE" && d.Method == "SUBSCRIBE" && msg.Expires == 0 && d.State == Active:
+			d.State = Terminated
+		}
+		return
+	}
+	if method != d.Method || msg.Status < 100 {
+		return
+	}
+	s := msg.Status
+	if d.Method != "INVITE" {
+		switch {
+		case s >= 200 && s < 300 && d.State == Pending:
+			d.State = Active
+		case s >= 300 && s != 401 && s != 407 && d.State == Pending:
+			d.State, d.Status = Rejected, s
+		}
+		if s >= 200 && d.Status == 0 && s != 401 && s != 407 {
+			d.Status = s
+		}
+		return
+	}
+	if d.State != CallSetup && d.State != Ringing {
+		return // a re-INVITE's answers do not move a call that was set up
+	}
+	switch {
+	case s == 180 || s == 183:
+		d.State = Ringing
+	case s >= 200 && s < 300:
+		d.State, d.Status = InCall, s
+	case s == 401 || s == 407:
+		// challenged: the INVITE comes again with credentials
+	case s == 486 || s == 600 || s == 480:
+		d.State, d.Status = Busy, s
+	case s == 487:
+		d.State, d.Status = Cancelled, s
+	case s >= 300 && s < 400:
+		d.State, d.Status = Diverted, s
+	case s >= 400:
+		d.State, d.Status = Rejected, s
+	}
+}
+
+func hasCredentials(msg *Msg) bool {
+	for _, f := range msg.Auth {
+		if f.Kind == Authorization || f.Kind == ProxyAuthorization {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// expireDialogs hands out dialogs idle for longer than the dialog timeout
+// (all of them when all is set).
+func (a *Analyzer) expireDialogs(all bool) {
+	n := 0
+	for n < len(a.dialogOrder) {
+		d := a.dialogOrder[n]
+		if !all && a.now.Sub(d.last) <= a.cfg.DialogTimeout {
+			// Dialogs are ordered by start, not by last activity: an
+			// active one further on stays; one idle behind an active one
+			// waits for it. Bounded by MaxDialogs.
+			if len(a.dialogs) <= a.cfg.MaxDialogs {
+				break
+			}
+		}
+		delete(a.dialogs, dialogKey{d.CallID, d.FromTag})
+		if a.cfg.OnDialog != nil {
+			a.cfg.OnDialog(d)
+		}
+		n++
+	}
+	if n > 0 {
+		a.dialogOrder = append(a.dialogOrder[:0], a.dialogOrder[n:]...)
+	}
+}
