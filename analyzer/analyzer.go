@@ -38,6 +38,9 @@ type Config struct {
 	// OnDialog receives each dialog once it is idle past the timeout or
 	// the analysis is closed.
 	OnDialog func(*Dialog)
+	// OnRegistration receives each AOR's registration timeline when the
+	// analysis is closed.
+	OnRegistration func(*Registration)
 }
 
 // Defaults for Config.
@@ -67,6 +70,9 @@ type Analyzer struct {
 
 	challenges map[challengeKey]*challengeSeen
 	chOrder    []challengeKey
+
+	regs     map[string]*Registration
+	regOrder []*Registration
 
 	dialogs     map[dialogKey]*Dialog
 	dialogOrder []*Dialog
@@ -98,6 +104,7 @@ type txn struct {
 	provisional bool // a 101-199 response: the request went on
 	final       int
 	ex          *Exchange
+	reg         *regRequest
 	closed      bool
 }
 
@@ -125,7 +132,7 @@ func New(cfg Config) *Analyzer {
 	return &Analyzer{
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
 		txns: map[string]*txn{}, challenges: map[challengeKey]*challengeSeen{},
-		dialogs: map[dialogKey]*Dialog{},
+		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{},
 	}
 }
 
@@ -162,6 +169,7 @@ func (a *Analyzer) Add(m *capture.Message) {
 func (a *Analyzer) Close() {
 	a.expire(true)
 	a.expireDialogs(true)
+	a.closeRegistrations()
 }
 
 // txnKey matches requests and responses to transactions: the top Via's
@@ -197,6 +205,12 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 		a.evictOldest()
 	}
 	t.ex = a.exchange(m, msg)
+	switch msg.Method {
+	case "REGISTER":
+		t.reg = &regRequest{aor: msg.ToURI, contacts: msg.Contacts, expires: msg.Expires, source: m.Src.String(), callID: msg.CallID}
+	case "NOTIFY":
+		a.regEvent(m, msg)
+	}
 }
 
 func (a *Analyzer) response(m *capture.Message, msg *Msg) {
@@ -222,6 +236,10 @@ func (a *Analyzer) response(m *capture.Message, msg *Msg) {
 		return // the request is not in the capture
 	}
 	t.final = msg.Status
+	if t.reg != nil && msg.Status != 401 && msg.Status != 407 {
+		a.registered(t.reg, m, msg)
+		t.reg = nil
+	}
 	if ex := t.ex; ex != nil {
 		t.ex = nil
 		a.answer(ex, m, msg, t)

@@ -19,6 +19,9 @@ type Stats struct {
 	Dialogs       int            `json:"dialogs"`
 	Transactions  int            `json:"transactions"`
 	AuthExchanges int            `json:"auth_exchanges"`
+	// Registrations counts the addresses of record seen registering
+	// (beyond interface.md's minimum).
+	Registrations int `json:"registrations"`
 }
 
 // NewStats returns empty Stats whose maps are ready (and print as {}).

@@ -27,7 +27,10 @@ type Report struct {
 	Stats     *analyzer.Stats      `json:"stats"`
 	Capture   capture.Stats        `json:"capture"`
 	Exchanges []*analyzer.Exchange `json:"exchanges"`
-	Findings  []struct{}           `json:"findings"`
+	// Dialogs and Registrations go beyond interface.md's minimum.
+	Dialogs       []*analyzer.Dialog       `json:"dialogs"`
+	Registrations []*analyzer.Registration `json:"registrations"`
+	Findings      []struct{}               `json:"findings"`
 }
 
 // WriteJSON writes r as indented JSON.
@@ -40,6 +43,12 @@ func WriteJSON(w io.Writer, r *Report) error {
 	}
 	if r.Findings == nil {
 		r.Findings = []struct{}{}
+	}
+	if r.Dialogs == nil {
+		r.Dialogs = []*analyzer.Dialog{}
+	}
+	if r.Registrations == nil {
+		r.Registrations = []*analyzer.Registration{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -67,6 +76,8 @@ func WriteText(w io.Writer, r *Report) error {
 		y, _ := strconv.Atoi(b)
 		return x - y
 	})
+	writeStates(tw, "Dialogs", r.Dialogs, func(d *analyzer.Dialog) string { return string(d.State) })
+	writeStates(tw, "Registrations (AORs)", r.Registrations, func(g *analyzer.Registration) string { return g.State })
 	writeExchanges(tw, r.Exchanges)
 	c := r.Capture
 	fmt.Fprintln(tw, "\nCapture")
@@ -161,6 +172,28 @@ func writeExchanges(w io.Writer, exs []*analyzer.Exchange) {
 			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", user, frame, e.Method, dash(printable(alg)), dash(printable(e.NC)), e.Reference, server)
 		}
 	}
+}
+
+// writeStates prints a count and its split by state, states sorted.
+func writeStates[T any](w io.Writer, title string, items []T, state func(T) string) {
+	counts := map[string]int{}
+	for _, it := range items {
+		counts[state(it)]++
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
+	}
+	line := fmt.Sprintf("\n%s\t%d", title, len(items))
+	if len(parts) > 0 {
+		line += "  (" + strings.Join(parts, ", ") + ")"
+	}
+	fmt.Fprintln(w, line)
 }
 
 func dash(s string) string {

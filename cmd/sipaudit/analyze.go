@@ -75,9 +75,11 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 	stderr := cmd.ErrOrStderr()
 	rep := &report.Report{Tool: report.Tool{Name: "sipaudit", Version: version()}}
 	an := analyzer.New(analyzer.Config{
-		Verifier:   ver,
-		MaxMessage: capture.DefaultLimits().MaxMessage,
-		OnExchange: func(e *analyzer.Exchange) { rep.Exchanges = append(rep.Exchanges, e) },
+		Verifier:       ver,
+		MaxMessage:     capture.DefaultLimits().MaxMessage,
+		OnExchange:     func(e *analyzer.Exchange) { rep.Exchanges = append(rep.Exchanges, e) },
+		OnDialog:       func(d *analyzer.Dialog) { rep.Dialogs = append(rep.Dialogs, d) },
+		OnRegistration: func(r *analyzer.Registration) { rep.Registrations = append(rep.Registrations, r) },
 	})
 	var inputFailed bool
 	for _, path := range args {
@@ -103,6 +105,7 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 	an.Close()
 	// Exchanges complete in answer order; report them in capture order.
 	slices.SortStableFunc(rep.Exchanges, func(a, b *analyzer.Exchange) int { return exchangeSeq(a) - exchangeSeq(b) })
+	slices.SortStableFunc(rep.Dialogs, func(a, b *analyzer.Dialog) int { return idSeq(a.ID) - idSeq(b.ID) })
 	rep.Stats = an.Stats()
 	rep.Stats.Packets = rep.Capture.Packets
 	out := cmd.OutOrStdout()
@@ -185,8 +188,11 @@ func readCreds(path string) ([]analyzer.Credential, error) {
 
 // exchangeSeq is the number in an exchange's ID ("e12" is 12): the
 // order in which the requests were seen.
-func exchangeSeq(e *analyzer.Exchange) int {
-	n, _ := strconv.Atoi(strings.TrimPrefix(e.ID, "e"))
+func exchangeSeq(e *analyzer.Exchange) int { return idSeq(e.ID) }
+
+// idSeq is the number of an ID such as "e12" or "d3".
+func idSeq(id string) int {
+	n, _ := strconv.Atoi(strings.TrimLeft(id, "abcdefghijklmnopqrstuvwxyz"))
 	return n
 }
 
