@@ -65,7 +65,7 @@ type Analyzer struct {
 	counter *Counter
 	input   string
 
-	txns  map[string]*txn
+	txns  map[txnID]*txn
 	order []*txn // creation order, for expiry and the cap
 
 	challenges map[challengeKey]*challengeSeen
@@ -78,8 +78,9 @@ type Analyzer struct {
 	dialogOrder []*Dialog
 	nextDialog  int
 
-	nextID int
-	now    time.Time
+	nextID    int
+	now       time.Time
+	malformed *malformedChecker
 }
 
 type challengeKey struct {
@@ -97,7 +98,7 @@ type challengeSeen struct {
 // txn is one transaction (RFC 3261 17): a request, its retransmissions
 // and its responses.
 type txn struct {
-	key         string
+	key         txnID
 	method      string
 	last        time.Time
 	retrans     int
@@ -131,12 +132,13 @@ func New(cfg Config) *Analyzer {
 	}
 	return &Analyzer{
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
-		txns: map[string]*txn{}, challenges: map[challengeKey]*challengeSeen{},
+		txns: map[txnID]*txn{}, challenges: map[challengeKey]*challengeSeen{},
 		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{},
 	}
 }
 
-// Stats returns the counts so far.
+// Stats returns the counts. The malformed count is complete only after
+// Close (the check runs on another goroutine).
 func (a *Analyzer) Stats() *Stats { return a.counter.Stats }
 
 // SetInput names the capture the following messages come from; exchanges
@@ -146,11 +148,17 @@ func (a *Analyzer) SetInput(path string) { a.input = path }
 // Add analyzes one message. It may be called from a capture.Decoder
 // callback: nothing of m is kept.
 func (a *Analyzer) Add(m *capture.Message) {
-	a.counter.Add(m)
+	if !a.counter.count(m.Raw) {
+		return
+	}
 	msg, ok := ScanMsg(m.Raw)
 	if !ok {
 		return
 	}
+	if a.malformed == nil {
+		a.malformed = newMalformedChecker(a.cfg.MaxMessage)
+	}
+	a.malformed.add(msg.text)
 	if m.Time.After(a.now) {
 		a.now = m.Time
 		a.expire(false)
@@ -167,24 +175,46 @@ func (a *Analyzer) Add(m *capture.Message) {
 // response, or accepted when a provisional response showed the request
 // went on).
 func (a *Analyzer) Close() {
+	if a.malformed != nil {
+		a.counter.Stats.Malformed += a.malformed.close()
+		a.malformed = nil
+	}
 	a.expire(true)
 	a.expireDialogs(true)
 	a.closeRegistrations()
 }
 
-// txnKey matches requests and responses to transactions: the top Via's
-// branch (with the RFC 3261 magic cookie), sent-by and method (17.1.3,
-// 17.2.3; CANCEL and ACK get their own), or for RFC 2543 peers the
-// Call-ID, CSeq, From tag and sent-by.
-func txnKey(m *Msg) string {
+// txnID identifies a transaction: the top Via's branch (with the RFC
+// 3261 magic cookie), sent-by and method (17.1.3, 17.2.3; CANCEL and ACK
+// get their own), or for RFC 2543 peers the Call-ID, CSeq, From tag and
+// sent-by.
+type txnID struct {
+	branch, sentBy, method string
+	callID, fromTag        string
+	cseq                   uint32
+}
+
+// txnKey returns the key of m's transaction. Its strings are parts of the
+// message: clone before keeping it (see keep).
+func txnKey(m *Msg) txnID {
 	method := m.CSeqMethod
 	if m.Request {
 		method = m.Method
 	}
+	k := txnID{sentBy: strings.ToLower(m.SentBy), method: method}
 	if strings.HasPrefix(m.Branch, "z9hG4bK") {
-		return m.Branch + "\x00" + strings.ToLower(m.SentBy) + "\x00" + method
+		k.branch = m.Branch
+		return k
 	}
-	return "2543\x00" + m.CallID + "\x00" + strconv.FormatUint(uint64(m.CSeq), 10) + "\x00" + method + "\x00" + m.FromTag + "\x00" + strings.ToLower(m.SentBy)
+	k.callID, k.fromTag, k.cseq = m.CallID, m.FromTag, m.CSeq
+	return k
+}
+
+// keep returns k with its own copies of the strings.
+func (k txnID) keep() txnID {
+	k.branch, k.sentBy, k.method = strings.Clone(k.branch), strings.Clone(k.sentBy), strings.Clone(k.method)
+	k.callID, k.fromTag = strings.Clone(k.callID), strings.Clone(k.fromTag)
+	return k
 }
 
 func (a *Analyzer) request(m *capture.Message, msg *Msg) {
@@ -197,7 +227,8 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 		}
 		return
 	}
-	t := &txn{key: key, method: msg.Method, last: m.Time}
+	key = key.keep()
+	t := &txn{key: key, method: key.method, last: m.Time}
 	a.txns[key] = t
 	a.order = append(a.order, t)
 	a.counter.Stats.Transactions++
@@ -207,7 +238,11 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 	t.ex = a.exchange(m, msg)
 	switch msg.Method {
 	case "REGISTER":
-		t.reg = &regRequest{aor: msg.ToURI, contacts: msg.Contacts, expires: msg.Expires, source: m.Src.String(), callID: msg.CallID}
+		contacts := make([]string, len(msg.Contacts))
+		for i, c := range msg.Contacts {
+			contacts[i] = strings.Clone(c)
+		}
+		t.reg = &regRequest{aor: strings.Clone(msg.ToURI), contacts: contacts, expires: msg.Expires, source: m.Src.String(), callID: strings.Clone(msg.CallID)}
 	case "NOTIFY":
 		a.regEvent(m, msg)
 	}
@@ -283,7 +318,7 @@ func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) {
 		}
 		a.ver.Challenged(digest.Engine(e), identity, register, chs, m.Time)
 		for _, ch := range chs {
-			k := challengeKey{digest.Engine(e), ch.Nonce}
+			k := challengeKey{digest.Engine(e), strings.Clone(ch.Nonce)}
 			if _, seen := a.challenges[k]; !seen {
 				a.chOrder = append(a.chOrder, k)
 			}
@@ -297,6 +332,7 @@ func (a *Analyzer) trimChallenges() {
 	limit := a.cfg.MaxTransactions
 	for len(a.chOrder) > limit {
 		delete(a.challenges, a.chOrder[0])
+		a.chOrder[0] = challengeKey{}
 		a.chOrder = a.chOrder[1:]
 	}
 }
@@ -313,9 +349,8 @@ func (a *Analyzer) expire(all bool) {
 		a.close(t)
 		n++
 	}
-	if n > 0 {
-		a.order = append(a.order[:0], a.order[n:]...)
-	}
+	clear(a.order[:n]) // popped from the front: no copying, no pinning
+	a.order = a.order[n:]
 	if !all {
 		a.expireDialogs(false)
 	}
@@ -324,6 +359,7 @@ func (a *Analyzer) expire(all bool) {
 func (a *Analyzer) evictOldest() {
 	for len(a.txns) > a.cfg.MaxTransactions && len(a.order) > 0 {
 		a.close(a.order[0])
+		a.order[0] = nil
 		a.order = a.order[1:]
 	}
 }

@@ -86,15 +86,15 @@ func (a *Analyzer) dialog(m *capture.Message, msg *Msg) {
 		}
 		a.nextDialog++
 		d = &Dialog{
-			ID: "d" + itoa(a.nextDialog), Input: a.input, CallID: msg.CallID, Method: msg.Method,
-			From: msg.FromURI, To: msg.ToURI, FromTag: msg.FromTag, ToTags: []string{},
+			ID: "d" + itoa(a.nextDialog), Input: a.input, CallID: strings.Clone(msg.CallID), Method: msg.Method,
+			From: strings.Clone(msg.FromURI), To: strings.Clone(msg.ToURI), FromTag: strings.Clone(msg.FromTag), ToTags: []string{},
 			Caller: m.Src.String(), Callee: m.Dst.String(), FirstFrame: m.Frame(), Start: m.Time,
 		}
 		d.State = CallSetup
 		if msg.Method != "INVITE" {
 			d.State = Pending
 		}
-		a.dialogs[dialogKey{msg.CallID, msg.FromTag}] = d
+		a.dialogs[dialogKey{d.CallID, d.FromTag}] = d
 		a.dialogOrder = append(a.dialogOrder, d)
 		a.counter.Stats.Dialogs++
 	}
@@ -104,7 +104,7 @@ func (a *Analyzer) dialog(m *capture.Message, msg *Msg) {
 		d.Authenticated = true
 	}
 	if !msg.Request && msg.ToTag != "" && msg.FromTag == d.FromTag && !containsString(d.ToTags, msg.ToTag) && len(d.ToTags) < 16 {
-		d.ToTags = append(d.ToTags, msg.ToTag)
+		d.ToTags = append(d.ToTags, strings.Clone(msg.ToTag))
 	}
 	d.update(msg, method)
 }
@@ -205,7 +205,6 @@ func (a *Analyzer) expireDialogs(all bool) {
 		}
 		n++
 	}
-	if n > 0 {
-		a.dialogOrder = append(a.dialogOrder[:0], a.dialogOrder[n:]...)
-	}
+	clear(a.dialogOrder[:n])
+	a.dialogOrder = a.dialogOrder[n:]
 }

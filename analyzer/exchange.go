@@ -124,12 +124,15 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 	}
 	a.nextID++
 	a.counter.Stats.AuthExchanges++
+	// An exchange outlives the message: its strings are copies, and the
+	// credentials are parsed from a copy of their field.
+	field.Value = strings.Clone(field.Value)
 	ex := &Exchange{
 		ID: "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
-		CallID: msg.CallID, Method: msg.Method, Transport: m.Transport.String(),
+		CallID: strings.Clone(msg.CallID), Method: msg.Method, Transport: m.Transport.String(),
 		Client: m.Src.String(), Server: m.Dst.String(), Header: field.Kind.String(),
-		Frames: append([]int(nil), m.Frames...), RequestURI: msg.RequestURI,
-		From: msg.FromURI, To: msg.ToURI, UserAgent: msg.UserAgent,
+		Frames: append([]int(nil), m.Frames...), RequestURI: strings.Clone(msg.RequestURI),
+		From: strings.Clone(msg.FromURI), To: strings.Clone(msg.ToURI), UserAgent: strings.Clone(msg.UserAgent),
 		ResponseFrames: []int{}, ChallengeFrames: []int{}, Problems: []string{},
 	}
 	auths, err := digest.Parse(field.Value)
@@ -165,7 +168,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 			ex.Problems = append(ex.Problems, p.String())
 		}
 		engine := engineOf(field.Kind)
-		r := a.ver.Verify(engine, c, digest.Request{Method: msg.Method, Body: msg.Body}, m.Time)
+		r := a.ver.Verify(engine, c, digest.Request{Method: msg.Method, Body: []byte(msg.Body)}, m.Time)
 		ex.Result, ex.Reference, ex.Cause, ex.Reason, ex.Work = r, r.Verdict.String(), string(r.Cause), r.Reason, r.Work
 		ex.NonceState, ex.NCReplay, ex.AKA = r.Nonce.String(), r.NCReplay, r.AKA
 		if r.Username != "" {
@@ -210,7 +213,7 @@ func (a *Analyzer) answer(ex *Exchange, m *capture.Message, msg *Msg, t *txn) {
 			if au, err := digest.ParseParams(vals[0]); err == nil {
 				ai := digest.ParseAuthInfo(au)
 				if ai.RspAuth != "" {
-					ex.RspAuth = a.ver.CheckRspAuth(ex.Credentials, ai, msg.Body).Verdict.String()
+					ex.RspAuth = a.ver.CheckRspAuth(ex.Credentials, ai, []byte(msg.Body)).Verdict.String()
 				}
 			} else {
 				ex.RspAuth = digest.Unverifiable.String()

@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 
@@ -45,8 +44,10 @@ type AuthField struct {
 // Msg is what the analyzer reads of a SIP message. It is filled by a
 // lenient scanner that needs only the start line and the header fields it
 // reads, so that a message sipgo rejects (one bad header fails the whole
-// message there) is still correlated. Strings are copies: a Msg stays
-// valid after the capture callback returns.
+// message there) is still correlated. Its strings share one copy of the
+// message, made by ScanMsg: a Msg stays valid after the capture callback
+// returns, and whoever keeps a field for long should strings.Clone it so
+// as not to pin the whole message.
 type Msg struct {
 	Request    bool
 	Method     string // request method
@@ -76,81 +77,125 @@ type Msg struct {
 	PAssociatedURIs     []string
 	PAssertedIdentities []string
 	Auth                []AuthField
-	Body                []byte
-}
+	Body                string
 
-// compact maps the compact header forms of RFC 3261 7.3.3 (and later
-// RFCs) that the analyzer reads.
-var compact = map[byte]string{
-	'i': "call-id", 'f': "from", 't': "to", 'v': "via", 'm': "contact",
-	'l': "content-length", 'c': "content-type", 'o': "event",
+	text string // the whole message
 }
 
 // ScanMsg reads a SIP message leniently: the start line, then every
 // header field (with line folding and compact forms), stopping at the
 // empty line; the rest is the body. ok is false when the start line is not
 // SIP. Values that cannot be read (a CSeq without a number, say) are left
-// empty rather than failing the message.
+// empty rather than failing the message. It makes one copy of the
+// message; every string of the Msg is part of it.
 func ScanMsg(raw []byte) (Msg, bool) {
 	m := Msg{Expires: -1}
 	sl, ok := capture.ParseStartLine(raw)
 	if !ok {
 		return m, false
 	}
-	end := bytes.IndexByte(raw, '\n')
+	text := string(raw)
+	m.text = text
+	end := strings.IndexByte(text, '\n')
 	if end < 0 {
-		end = len(raw)
+		end = len(text)
 	}
-	line := strings.TrimRight(string(raw[:end]), "\r")
 	if sl.IsRequest() {
 		m.Request, m.Method = true, sl.Method
-		if f := strings.Fields(line); len(f) >= 2 {
-			m.RequestURI = f[1]
+		line := strings.TrimRight(text[:end], "\r")
+		if _, rest, ok := strings.Cut(line, " "); ok {
+			m.RequestURI, _, _ = strings.Cut(strings.TrimLeft(rest, " "), " ")
 		}
 	} else {
 		m.Status = sl.StatusCode
 	}
-	rest := raw[min(end+1, len(raw)):]
+	rest := text[min(end+1, len(text)):]
+	var lower [32]byte
 	for len(rest) > 0 {
 		// One logical header line: physical lines joined while the next
 		// starts with a space or tab (RFC 3261 7.3.1 folding).
 		n, next := logicalLine(rest)
 		hdr := rest[:n]
 		rest = rest[next:]
-		if len(bytes.TrimSpace(hdr)) == 0 {
+		if len(strings.TrimSpace(hdr)) == 0 {
 			break // the empty line: the body follows
 		}
-		colon := bytes.IndexByte(hdr, ':')
+		colon := strings.IndexByte(hdr, ':')
 		if colon <= 0 {
 			continue
 		}
-		name := strings.ToLower(string(bytes.TrimSpace(hdr[:colon])))
-		if len(name) == 1 {
-			if long, ok := compact[name[0]]; ok {
-				name = long
-			}
+		name := strings.TrimSpace(hdr[:colon])
+		if len(name) > len(lower) {
+			continue // no header the analyzer reads is this long
 		}
-		value := unfold(hdr[colon+1:])
-		m.header(name, value)
+		for i := 0; i < len(name); i++ {
+			c := name[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lower[i] = c
+		}
+		id, known := headerIDs[string(lower[:len(name)])] // no allocation
+		if !known {
+			continue
+		}
+		m.header(id, unfold(hdr[colon+1:]))
 	}
-	m.Body = append([]byte(nil), rest...)
+	m.Body = rest
 	return m, true
+}
+
+// The header fields the analyzer reads.
+const (
+	hCallID = iota + 1
+	hCSeq
+	hVia
+	hFrom
+	hTo
+	hUserAgent
+	hExpires
+	hContact
+	hContentType
+	hEvent
+	hSubscriptionState
+	hPAssociatedURI
+	hPAssertedIdentity
+	hWWWAuthenticate
+	hProxyAuthenticate
+	hAuthorization
+	hProxyAuthorization
+	hAuthenticationInfo
+	hProxyAuthenticationInfo
+)
+
+// headerIDs maps lower-case header names, and the compact forms of RFC
+// 3261 7.3.3 (and later RFCs) for the ones that have them.
+var headerIDs = map[string]int{
+	"call-id": hCallID, "i": hCallID, "cseq": hCSeq, "via": hVia, "v": hVia,
+	"from": hFrom, "f": hFrom, "to": hTo, "t": hTo, "user-agent": hUserAgent,
+	"expires": hExpires, "contact": hContact, "m": hContact,
+	"content-type": hContentType, "c": hContentType, "event": hEvent, "o": hEvent,
+	"subscription-state": hSubscriptionState, "p-associated-uri": hPAssociatedURI,
+	"p-asserted-identity": hPAssertedIdentity, "www-authenticate": hWWWAuthenticate,
+	"proxy-authenticate": hProxyAuthenticate, "authorization": hAuthorization,
+	"proxy-authorization": hProxyAuthorization, "authentication-info": hAuthenticationInfo,
+	"proxy-authentication-info": hProxyAuthenticationInfo,
 }
 
 // logicalLine returns the length of the logical line at the start of b
 // (without its line end) and the offset of the next one. A physical line
 // that starts with a space or tab continues the previous one (RFC 3261
 // 7.3.1); an empty first line is the end of the header section.
-func logicalLine(b []byte) (n, next int) {
+func logicalLine(b string) (n, next int) {
 	i := 0
 	for {
-		j := bytes.IndexByte(b[i:], '\n')
+		j := strings.IndexByte(b[i:], '\n')
 		if j < 0 {
 			return len(b), len(b)
 		}
 		end := i + j
 		next = end + 1
-		if i == 0 && len(bytes.TrimRight(b[:end], "\r")) == 0 {
+		if i == 0 && len(strings.TrimRight(b[:end], "\r")) == 0 {
 			return end, next
 		}
 		if next < len(b) && (b[next] == ' ' || b[next] == '\t') {
@@ -162,9 +207,10 @@ func logicalLine(b []byte) (n, next int) {
 }
 
 // unfold turns a folded value into one line: every CRLF followed by
-// whitespace becomes a single space (RFC 3261 7.3.1).
-func unfold(v []byte) string {
-	s := string(bytes.TrimSpace(v))
+// whitespace becomes a single space (RFC 3261 7.3.1). Unfolded values are
+// returned as they are, without a copy.
+func unfold(v string) string {
+	s := strings.TrimSpace(v)
 	if !strings.ContainsAny(s, "\r\n") {
 		return s
 	}
@@ -185,68 +231,68 @@ func unfold(v []byte) string {
 	return b.String()
 }
 
-func (m *Msg) header(name, value string) {
-	switch name {
-	case "call-id":
+func (m *Msg) header(id int, value string) {
+	switch id {
+	case hCallID:
 		if m.CallID == "" {
 			m.CallID = value
 		}
-	case "cseq":
+	case hCSeq:
 		num, method, _ := strings.Cut(value, " ")
 		if n, err := strconv.ParseUint(strings.TrimSpace(num), 10, 32); err == nil {
 			m.CSeq = uint32(n)
 		}
-		m.CSeqMethod = strings.ToUpper(strings.TrimSpace(method))
-	case "via":
+		m.CSeqMethod = upper(strings.TrimSpace(method))
+	case hVia:
 		for _, v := range splitList(value) {
 			if m.Vias == 0 {
 				m.SentBy, m.Branch = parseVia(v)
 			}
 			m.Vias++
 		}
-	case "from":
+	case hFrom:
 		if m.FromURI == "" {
 			m.FromURI, m.FromTag = nameAddr(value)
 		}
-	case "to":
+	case hTo:
 		if m.ToURI == "" {
 			m.ToURI, m.ToTag = nameAddr(value)
 		}
-	case "user-agent":
+	case hUserAgent:
 		m.UserAgent = value
-	case "expires":
+	case hExpires:
 		if n, err := strconv.Atoi(value); err == nil && n >= 0 {
 			m.Expires = n
 		}
-	case "contact":
+	case hContact:
 		m.Contacts = append(m.Contacts, splitList(value)...)
-	case "content-type":
+	case hContentType:
 		m.ContentType = value
-	case "event":
+	case hEvent:
 		m.Event = value
-	case "subscription-state":
+	case hSubscriptionState:
 		m.SubscriptionState = value
-	case "p-associated-uri":
+	case hPAssociatedURI:
 		for _, v := range splitList(value) {
 			u, _ := nameAddr(v)
 			m.PAssociatedURIs = append(m.PAssociatedURIs, u)
 		}
-	case "p-asserted-identity":
+	case hPAssertedIdentity:
 		for _, v := range splitList(value) {
 			u, _ := nameAddr(v)
 			m.PAssertedIdentities = append(m.PAssertedIdentities, u)
 		}
-	case "www-authenticate":
+	case hWWWAuthenticate:
 		m.Auth = append(m.Auth, AuthField{WWWAuthenticate, value})
-	case "proxy-authenticate":
+	case hProxyAuthenticate:
 		m.Auth = append(m.Auth, AuthField{ProxyAuthenticate, value})
-	case "authorization":
+	case hAuthorization:
 		m.Auth = append(m.Auth, AuthField{Authorization, value})
-	case "proxy-authorization":
+	case hProxyAuthorization:
 		m.Auth = append(m.Auth, AuthField{ProxyAuthorization, value})
-	case "authentication-info":
+	case hAuthenticationInfo:
 		m.Auth = append(m.Auth, AuthField{AuthenticationInfo, value})
-	case "proxy-authentication-info":
+	case hProxyAuthenticationInfo:
 		m.Auth = append(m.Auth, AuthField{ProxyAuthenticationInfo, value})
 	}
 }
@@ -350,4 +396,14 @@ func indexUnquoted(s string, c byte) int {
 		}
 	}
 	return -1
+}
+
+// upper returns s in upper case, without a copy when it already is.
+func upper(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			return strings.ToUpper(s)
+		}
+	}
+	return s
 }

@@ -38,8 +38,9 @@ func TestScanMsg(t *testing.T) {
 			{Authorization, `Digest username="alice", realm="ims.example.com", nonce="n"`},
 			{WWWAuthenticate, `Digest realm="x"`},
 		},
-		Body: []byte("body"),
+		Body: "body",
 	}
+	want.text = raw
 	if !reflect.DeepEqual(m, want) {
 		t.Errorf("got  %+v\nwant %+v", m, want)
 	}

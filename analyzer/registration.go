@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"bytes"
 	"encoding/xml"
 	"strconv"
 	"strings"
@@ -81,7 +80,7 @@ func aorKey(uri string) string {
 	if i := strings.IndexByte(uri, ';'); i >= 0 {
 		uri = uri[:i]
 	}
-	return strings.ToLower(uri)
+	return strings.Clone(strings.ToLower(uri))
 }
 
 func (a *Analyzer) registration(aor string, frame int) *Registration {
@@ -187,7 +186,10 @@ func (a *Analyzer) registered(rq *regRequest, m *capture.Message, msg *Msg) {
 		return
 	}
 	if len(msg.PAssociatedURIs) > 0 {
-		r.Implicit = append(r.Implicit[:0], msg.PAssociatedURIs...)
+		r.Implicit = r.Implicit[:0]
+		for _, u := range msg.PAssociatedURIs {
+			r.Implicit = append(r.Implicit, strings.Clone(u))
+		}
 	}
 	// The 2xx's Contacts are the whole binding set; without them, the
 	// request's Contacts say what changed.
@@ -229,6 +231,7 @@ func (a *Analyzer) registered(rq *regRequest, m *capture.Message, msg *Msg) {
 			r.Bindings = r.Bindings[:0]
 			continue
 		}
+		uri = strings.Clone(uri)
 		seen[uri] = true
 		i, b := r.binding(uri)
 		switch {
@@ -291,7 +294,7 @@ func (a *Analyzer) regEvent(m *capture.Message, msg *Msg) {
 		return
 	}
 	var doc reginfo
-	dec := xml.NewDecoder(bytes.NewReader(msg.Body))
+	dec := xml.NewDecoder(strings.NewReader(msg.Body))
 	dec.Strict = false
 	if err := dec.Decode(&doc); err != nil {
 		return

@@ -47,19 +47,42 @@ func NewCounter(maxMessage int) *Counter {
 // says (as Wireshark counts, malformed or not), and whether it is
 // malformed.
 func (c *Counter) Add(m *capture.Message) {
-	sl, ok := capture.ParseStartLine(m.Raw)
-	if !ok {
+	if !c.count(m.Raw) {
 		return
+	}
+	if _, err := c.Parse(m.Raw); err != nil {
+		c.Stats.Malformed++
+	}
+}
+
+// count counts the start line of a message; false when it is not SIP.
+func (c *Counter) count(raw []byte) bool {
+	sl, ok := capture.ParseStartLine(raw)
+	if !ok {
+		return false
 	}
 	c.Stats.SIPMessages++
 	if sl.IsRequest() {
 		c.Stats.Requests[sl.Method]++
 	} else {
-		c.Stats.Responses[strconv.Itoa(sl.StatusCode)]++
+		c.Stats.Responses[statusText(sl.StatusCode)]++
 	}
-	if _, err := c.Parse(m.Raw); err != nil {
-		c.Stats.Malformed++
+	return true
+}
+
+// statusTexts caches the decimal form of the status codes.
+var statusTexts = func() (t [700]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
 	}
+	return t
+}()
+
+func statusText(code int) string {
+	if code >= 0 && code < len(statusTexts) {
+		return statusTexts[code]
+	}
+	return strconv.Itoa(code)
 }
 
 // Parse parses a SIP message. Lines ended by a bare LF, which many
@@ -120,4 +143,56 @@ func crlfHeaders(raw []byte) ([]byte, bool) {
 		}
 	}
 	return append(out, raw[i:]...), changed
+}
+
+// malformedBatch is how many messages go to the malformed checker at a
+// time.
+const malformedBatch = 256
+
+// malformedChecker runs the sipgo parse of every message (the malformed
+// count) on another goroutine, so that it uses the second core.
+type malformedChecker struct {
+	ch    chan []string
+	done  chan int
+	batch []string
+}
+
+func newMalformedChecker(maxMessage int) *malformedChecker {
+	mc := &malformedChecker{ch: make(chan []string, 8), done: make(chan int, 1)}
+	go func() {
+		c := NewCounter(maxMessage)
+		var buf []byte
+		bad := 0
+		for batch := range mc.ch {
+			for _, text := range batch {
+				buf = append(buf[:0], text...)
+				if _, err := c.Parse(buf); err != nil {
+					bad++
+				}
+			}
+		}
+		mc.done <- bad
+	}()
+	return mc
+}
+
+// add queues a message (its text is immutable, so it can be shared).
+func (mc *malformedChecker) add(text string) {
+	if mc.batch == nil {
+		mc.batch = make([]string, 0, malformedBatch)
+	}
+	mc.batch = append(mc.batch, text)
+	if len(mc.batch) == malformedBatch {
+		mc.ch <- mc.batch
+		mc.batch = nil
+	}
+}
+
+// close waits for the checker and returns the malformed count.
+func (mc *malformedChecker) close() int {
+	if len(mc.batch) > 0 {
+		mc.ch <- mc.batch
+	}
+	close(mc.ch)
+	return <-mc.done
 }

@@ -379,15 +379,17 @@ func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Ch
 		}
 		st := es.nonces[ch.Nonce]
 		if st == nil {
-			st = &nonceState{nonce: ch.Nonce}
-			es.nonces[ch.Nonce] = st
+			// Own copies: the caller's strings may be parts of a whole
+			// message that should not stay in memory for the nonce's life.
+			st = &nonceState{nonce: strings.Clone(ch.Nonce)}
+			es.nonces[st.nonce] = st
 			es.order = append(es.order, st)
 			if len(es.nonces) > v.cfg.MaxNonces {
 				v.forgetOldest(es)
 			}
 		}
 		if !containsNonce(nonces, ch.Nonce) {
-			nonces = append(nonces, ch.Nonce)
+			nonces = append(nonces, st.nonce)
 			if !st.issued.Equal(at) {
 				// The server (re)issued the nonce now. (A caller handing
 				// the fields of one response over several calls, all at
@@ -395,7 +397,12 @@ func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Ch
 				st.issued, st.ended, st.algs, st.qop = at, false, st.algs[:0], st.qop[:0]
 			}
 		}
-		st.realm, st.identity = ch.Realm, identity
+		if st.realm != ch.Realm {
+			st.realm = strings.Clone(ch.Realm)
+		}
+		if st.identity != identity {
+			st.identity = strings.Clone(identity)
+		}
 		alg := ch.Algorithm
 		if alg != 0 && !containsAlg(st.algs, alg) {
 			st.algs = append(st.algs, alg)
@@ -412,7 +419,7 @@ func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Ch
 				st.ended = true
 			}
 		}
-		es.current[identity] = nonces
+		es.current[strings.Clone(identity)] = nonces
 	}
 }
 
@@ -427,14 +434,14 @@ func (v *Verifier) expire(es *engineState, at time.Time) {
 	for _, st := range es.order[:n] {
 		es.forget(st)
 	}
-	if n > 0 {
-		es.order = append(es.order[:0], es.order[n:]...)
-	}
+	clear(es.order[:n]) // popped from the front: no copying, no pinning
+	es.order = es.order[n:]
 }
 
 func (v *Verifier) forgetOldest(es *engineState) {
 	for len(es.order) > 0 && len(es.nonces) > v.cfg.MaxNonces {
 		st := es.order[0]
+		es.order[0] = nil
 		es.order = es.order[1:]
 		es.forget(st)
 	}

@@ -1,0 +1,56 @@
+package analyzer
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/sipaudit/sipaudit/capture"
+)
+
+// BenchmarkAnalyze times the whole analysis of a generator capture:
+// capture path, SIP scanning, the malformed check, transactions, dialogs,
+// registrations and the replay of every exchange. Set
+// SIPAUDIT_BENCH_PCAP to use a given file (scripts/bench.sh passes its
+// ~1M-packet capture); otherwise a ~100k-packet one is generated when
+// shared/bench is beside the repository. One op is the whole file.
+func BenchmarkAnalyze(b *testing.B) {
+	path := os.Getenv("SIPAUDIT_BENCH_PCAP")
+	if path == "" {
+		gen := filepath.Join(sharedDir, "bench", "gen_sip_pcap.py")
+		if _, err := os.Stat(gen); err != nil {
+			b.Skip("set SIPAUDIT_BENCH_PCAP or put shared/bench beside the repository")
+		}
+		path = filepath.Join(b.TempDir(), "bench.pcap")
+		if out, err := exec.Command("python3", gen, "-q", "--calls", "6340", "--seed", "1", "-o", path).CombinedOutput(); err != nil {
+			b.Fatalf("generator: %v\n%s", err, out)
+		}
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(fi.Size())
+	b.ReportAllocs()
+	var packets, exchanges int
+	for b.Loop() {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a := New(Config{OnExchange: func(*Exchange) { exchanges++ }})
+		d := capture.NewDecoder(capture.DefaultLimits(), a.Add)
+		in, err := capture.Read(context.Background(), f, path, d, nil)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.Close()
+		a.Close()
+		packets += in.Packets
+	}
+	b.ReportMetric(float64(packets)/b.Elapsed().Seconds(), "packets/s")
+	b.ReportMetric(float64(exchanges)/float64(b.N), "exchanges/op")
+}
