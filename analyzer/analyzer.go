@@ -74,6 +74,8 @@ type Analyzer struct {
 	regs     map[string]*Registration
 	regOrder []*Registration
 
+	acks map[ackKey]*txn
+
 	dialogs     map[dialogKey]*Dialog
 	dialogOrder []*Dialog
 	nextDialog  int
@@ -106,7 +108,11 @@ type txn struct {
 	final       int
 	ex          *Exchange
 	reg         *regRequest
-	closed      bool
+	// An authenticated INVITE's exchange waits for the ACK after the
+	// final response, to see whether it repeats the credentials.
+	awaitAck *Exchange
+	ackKey   ackKey
+	closed   bool
 }
 
 // New returns an Analyzer.
@@ -133,7 +139,7 @@ func New(cfg Config) *Analyzer {
 	return &Analyzer{
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
 		txns: map[txnID]*txn{}, challenges: map[challengeKey]*challengeSeen{},
-		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{},
+		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{},
 	}
 }
 
@@ -235,8 +241,21 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 	if len(a.txns) > a.cfg.MaxTransactions {
 		a.evictOldest()
 	}
-	t.ex = a.exchange(m, msg)
 	switch msg.Method {
+	case "ACK", "CANCEL":
+		// Not exchanges of their own: they cannot be challenged and
+		// repeat the INVITE's credentials (RFC 3261 22.1).
+		if msg.Method == "ACK" {
+			a.ack(m, msg)
+		}
+	default:
+		t.ex = a.exchange(m, msg)
+	}
+	switch msg.Method {
+	case "INVITE":
+		if t.ex != nil {
+			t.ackKey = ackKey{strings.Clone(msg.CallID), msg.CSeq, strings.Clone(msg.FromTag)}
+		}
 	case "REGISTER":
 		contacts := make([]string, len(msg.Contacts))
 		for i, c := range msg.Contacts {
@@ -377,6 +396,47 @@ func (a *Analyzer) close(t *txn) {
 		ex.ServerVerdict = serverVerdict(t.method, 0, false, t.provisional)
 		a.emit(ex)
 	}
+	if ex := t.awaitAck; ex != nil {
+		t.awaitAck = nil
+		delete(a.acks, t.ackKey)
+		a.emit(ex) // no ACK seen
+	}
+}
+
+// ackKey finds the INVITE an ACK acknowledges: Call-ID, CSeq number and
+// From tag (an ACK to a 2xx is a new transaction, RFC 3261 17.1.1.3).
+type ackKey struct {
+	callID  string
+	cseq    uint32
+	fromTag string
+}
+
+// ack records whether an ACK repeats the credentials of the INVITE it
+// acknowledges (RFC 3261 22.1; SA403), and completes that exchange.
+func (a *Analyzer) ack(m *capture.Message, msg *Msg) {
+	t := a.acks[ackKey{msg.CallID, msg.CSeq, msg.FromTag}]
+	if t == nil || t.awaitAck == nil {
+		return
+	}
+	ex := t.awaitAck
+	t.awaitAck = nil
+	delete(a.acks, t.ackKey)
+	want := AuthKind(0)
+	for _, k := range []AuthKind{Authorization, ProxyAuthorization} {
+		if ex.Header == k.String() {
+			want = k
+		}
+	}
+	ex.AckCredentials = "missing"
+	for _, v := range msg.AuthValues(want) {
+		if strings.Join(strings.Fields(v), " ") == strings.Join(strings.Fields(ex.credentialsValue), " ") {
+			ex.AckCredentials = "same"
+			break
+		}
+		ex.AckCredentials = "different"
+	}
+	ex.AckFrames = append([]int(nil), m.Frames...)
+	a.emit(ex)
 }
 
 func (a *Analyzer) emit(ex *Exchange) {

@@ -115,20 +115,40 @@ func TestTransactions(t *testing.T) {
 		strings.Replace(req("OPTIONS", "x", 2, "", auth), "branch=z9hG4bKx", "branch=old", 1),
 		strings.Replace(req("OPTIONS", "x", 2, "", auth), "branch=z9hG4bKx", "branch=old", 1),
 	)
-	if a.Stats().Transactions != 3 || len(exs) != 3 {
+	if a.Stats().Transactions != 3 || len(exs) != 2 {
 		t.Fatalf("%d transactions, %d exchanges", a.Stats().Transactions, len(exs))
 	}
 	byMethod := map[string]*Exchange{}
 	for _, e := range exs {
 		byMethod[e.Method] = e
 	}
-	if e := byMethod["INVITE"]; e.Retransmissions != 1 || e.Status != 200 || e.ServerVerdict != "accepted" || e.Frame != 1 {
+	if e := byMethod["INVITE"]; e.Retransmissions != 1 || e.Status != 200 || e.ServerVerdict != "accepted" || e.Frame != 1 ||
+		e.AckCredentials != "same" || len(e.AckFrames) != 1 || e.AckFrames[0] != 6 {
 		t.Errorf("INVITE: %+v", e)
 	}
-	if e := byMethod["ACK"]; e.ServerVerdict != "no-response" || e.Status != 0 {
-		t.Errorf("ACK: %s %d", e.ServerVerdict, e.Status)
+	if e := byMethod["ACK"]; e != nil {
+		t.Errorf("the ACK is an exchange of its own: %+v", e)
 	}
 	if e := byMethod["OPTIONS"]; e.Retransmissions != 1 || e.ServerVerdict != "no-response" {
 		t.Errorf("OPTIONS: %+v", e)
+	}
+}
+
+func TestAckCredentials(t *testing.T) {
+	auth := "Proxy-Authorization: Digest username=\"alice\", realm=\"example.com\", nonce=\"n\", uri=\"sip:bob@example.com\", response=\"00112233445566778899aabbccddeeff\", qop=auth, nc=00000001, cnonce=\"c\"\n"
+	other := strings.Replace(auth, "nc=00000001", "nc=00000002", 1)
+	for _, tt := range []struct {
+		ack, want string
+	}{
+		{req("ACK", "2", 1, "b", auth), "same"},
+		{req("ACK", "2", 1, "b", strings.ReplaceAll(auth, ", ", ",\n  ")), "same"}, // folded the same
+		{req("ACK", "2", 1, "b", other), "different"},
+		{req("ACK", "2", 1, "b"), "missing"},
+		{req("ACK", "2", 9, "b", auth), ""}, // acknowledges another INVITE: none seen
+	} {
+		_, exs, _ := feed(t, Config{}, req("INVITE", "1", 1, "", auth), resp(200, "INVITE", "1", 1, "b"), tt.ack)
+		if len(exs) != 1 || exs[0].AckCredentials != tt.want {
+			t.Errorf("%q: %d exchanges, ack %q, want %q", tt.ack, len(exs), exs[0].AckCredentials, tt.want)
+		}
 	}
 }

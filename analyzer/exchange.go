@@ -73,6 +73,14 @@ type Exchange struct {
 	Problems []string `json:"problems"`
 	// Work is the reference's computation, secrets masked.
 	Work *digest.Work `json:"work,omitempty"`
+	// AckCredentials says whether the ACK of an authenticated INVITE
+	// repeated its credentials (RFC 3261 22.1): same, different or
+	// missing; empty when no ACK was seen or the request is not an
+	// INVITE. AckFrames are the ACK's frames.
+	AckCredentials string `json:"ack_credentials,omitempty"`
+	AckFrames      []int  `json:"ack_frames,omitempty"`
+
+	credentialsValue string // the field value, to compare the ACK's with
 
 	// Result and Credentials are the full reference result and the parsed
 	// credentials, for rules.
@@ -128,7 +136,8 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 	// credentials are parsed from a copy of their field.
 	field.Value = strings.Clone(field.Value)
 	ex := &Exchange{
-		ID: "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
+		credentialsValue: field.Value,
+		ID:               "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
 		CallID: strings.Clone(msg.CallID), Method: msg.Method, Transport: m.Transport.String(),
 		Client: m.Src.String(), Server: m.Dst.String(), Header: field.Kind.String(),
 		Frames: append([]int(nil), m.Frames...), RequestURI: strings.Clone(msg.RequestURI),
@@ -219,6 +228,11 @@ func (a *Analyzer) answer(ex *Exchange, m *capture.Message, msg *Msg, t *txn) {
 				ex.RspAuth = digest.Unverifiable.String()
 			}
 		}
+	}
+	if t.method == "INVITE" && t.ackKey.callID != "" {
+		t.awaitAck = ex
+		a.acks[t.ackKey] = t
+		return
 	}
 	a.emit(ex)
 }

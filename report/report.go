@@ -169,7 +169,11 @@ func writeExchanges(w io.Writer, exs []*analyzer.Exchange) {
 			if e.Status != 0 {
 				server += " (" + strconv.Itoa(e.Status) + ")"
 			}
-			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", user, frame, e.Method, dash(printable(alg)), dash(printable(e.NC)), e.Reference, server)
+			ref := e.Reference
+			if e.Cause != "" && e.Cause != "ok" && e.Cause != "no-credentials" {
+				ref += " (" + e.Cause + ")"
+			}
+			fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", user, frame, e.Method, dash(printable(alg)), dash(printable(e.NC)), ref, server)
 		}
 	}
 }

@@ -28,4 +28,11 @@
 // there are (re)written by
 //
 //	go test ./internal/pcapgen -run TestWriteFixtures -update
+//
+// AuthFixtures returns the authentication captures of testdata/auth
+// (digest, Basic and IMS AKA flows whose responses are computed with the
+// digest packages), AuthCredsCSV their credentials file; both, with
+// testdata/auth/expected.json, are (re)written by
+//
+//	go test ./internal/pcapgen -run TestWriteAuthFixtures -update
 package pcapgen
