@@ -443,6 +443,10 @@ func (a *Analyzer) emit(ex *Exchange) {
 	if a.cfg.OnExchange != nil {
 		a.cfg.OnExchange(ex)
 	}
+	// The parsed credentials serve the callback (rules); what the report
+	// keeps is in the exchange's own fields.
+	ex.Credentials = digest.Credentials{}
+	ex.credentialsValue = ""
 }
 
 // serverVerdict is what the real server did with credentials, by the

@@ -83,7 +83,8 @@ type Exchange struct {
 	credentialsValue string // the field value, to compare the ACK's with
 
 	// Result and Credentials are the full reference result and the parsed
-	// credentials, for rules.
+	// credentials, for rules. Credentials is valid only during the
+	// OnExchange callback.
 	Result      digest.Result      `json:"-"`
 	Credentials digest.Credentials `json:"-"`
 }

@@ -409,7 +409,7 @@ func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Ch
 		}
 		for _, q := range ch.QOP {
 			if !containsFold(st.qop, q) {
-				st.qop = append(st.qop, q)
+				st.qop = append(st.qop, strings.Clone(q))
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -33,27 +35,88 @@ type Report struct {
 	Findings      []struct{}               `json:"findings"`
 }
 
-// WriteJSON writes r as indented JSON.
+// WriteJSON writes r as indented JSON. Lists are written element by
+// element, so a report of a large capture is never held in memory as a
+// whole; the bytes are those of encoding/json with a two-space indent.
 func WriteJSON(w io.Writer, r *Report) error {
-	if r.Inputs == nil {
-		r.Inputs = []capture.Input{}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	jw := &jsonWriter{w: bw}
+	jw.raw("{\n")
+	jw.field("tool", r.Tool)
+	writeList(jw, "inputs", r.Inputs)
+	jw.field("stats", r.Stats)
+	jw.field("capture", r.Capture)
+	writeList(jw, "exchanges", r.Exchanges)
+	writeList(jw, "dialogs", r.Dialogs)
+	writeList(jw, "registrations", r.Registrations)
+	writeList(jw, "findings", r.Findings)
+	jw.raw("\n}\n")
+	if jw.err != nil {
+		return jw.err
 	}
-	if r.Exchanges == nil {
-		r.Exchanges = []*analyzer.Exchange{}
+	return bw.Flush()
+}
+
+// jsonWriter writes one top-level object's members; the first error
+// sticks.
+type jsonWriter struct {
+	w       *bufio.Writer
+	err     error
+	members int
+	buf     bytes.Buffer
+}
+
+func (jw *jsonWriter) raw(s string) {
+	if jw.err == nil {
+		_, jw.err = jw.w.WriteString(s)
 	}
-	if r.Findings == nil {
-		r.Findings = []struct{}{}
+}
+
+// value writes v encoded with the given prefix for continuation lines.
+func (jw *jsonWriter) value(v any, prefix string) {
+	if jw.err != nil {
+		return
 	}
-	if r.Dialogs == nil {
-		r.Dialogs = []*analyzer.Dialog{}
-	}
-	if r.Registrations == nil {
-		r.Registrations = []*analyzer.Registration{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	jw.buf.Reset()
+	enc := json.NewEncoder(&jw.buf)
+	enc.SetIndent(prefix, "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	if jw.err = enc.Encode(v); jw.err != nil {
+		return
+	}
+	_, jw.err = jw.w.Write(bytes.TrimSuffix(jw.buf.Bytes(), []byte("\n")))
+}
+
+func (jw *jsonWriter) key(name string) {
+	if jw.members > 0 {
+		jw.raw(",\n")
+	}
+	jw.members++
+	jw.raw("  \"" + name + "\": ")
+}
+
+func (jw *jsonWriter) field(name string, v any) {
+	jw.key(name)
+	jw.value(v, "  ")
+}
+
+// writeList writes a list member element by element; an empty or nil
+// list prints as [].
+func writeList[T any](jw *jsonWriter, name string, items []T) {
+	jw.key(name)
+	if len(items) == 0 {
+		jw.raw("[]")
+		return
+	}
+	jw.raw("[\n")
+	for i, it := range items {
+		if i > 0 {
+			jw.raw(",\n")
+		}
+		jw.raw("    ")
+		jw.value(it, "    ")
+	}
+	jw.raw("\n  ]")
 }
 
 // WriteText writes r as a human-readable summary.

@@ -4,6 +4,12 @@
 # each. The capture is generated (not committed) into $BENCH_DIR.
 #
 #   scripts/bench.sh                 # ~1M packets (--calls 63400), ~610 MB
+#
+# sipaudit_analyze is the whole analysis (capture, SIP scanning, the
+# malformed check, transactions, dialogs, registrations, every auth
+# exchange replayed through the reference) with the text summary;
+# sipaudit_analyze_creds_json adds the subscribers' passwords (from the
+# generator's truth file) and the JSON report.
 #   CALLS=6340 scripts/bench.sh      # ~100k packets, quicker
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,10 +25,22 @@ need() { command -v "$1" >/dev/null 2>&1 || { echo "bench.sh: $1 is required" >&
 need go; need python3; need tshark
 [ -x /usr/bin/time ] || { echo "bench.sh: GNU time (/usr/bin/time, Debian package 'time') is required" >&2; exit 1; }
 
-if [ ! -s "$pcap" ]; then
+truth="$BENCH_DIR/gen-$CALLS-$SEED.truth.json"
+creds="$BENCH_DIR/gen-$CALLS-$SEED.creds.csv"
+if [ ! -s "$pcap" ] || [ ! -s "$truth" ]; then
   echo "generating $pcap (--calls $CALLS --seed $SEED)..." >&2
-  python3 "$SHARED/bench/gen_sip_pcap.py" --calls "$CALLS" --seed "$SEED" -o "$pcap" -q
+  python3 "$SHARED/bench/gen_sip_pcap.py" --calls "$CALLS" --seed "$SEED" -o "$pcap" --truth "$truth" -q
 fi
+# The subscribers' passwords, so that every digest is judged.
+python3 - "$truth" "$creds" <<'PY'
+import csv, json, sys
+users = json.load(open(sys.argv[1]))["users"]
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["username", "realm", "password"])
+    for u in users:
+        w.writerow([u["username"], u["realm"], u["password"]])
+PY
 go build -o "$BENCH_DIR/sipaudit" ./cmd/sipaudit
 go test -c -o "$BENCH_DIR/capture.test" ./capture
 packets=$(capinfos -c -M "$pcap" | awk -F': *' '/Number of packets/ {print $2}')
@@ -41,6 +59,7 @@ measure() {
 echo "capture: $pcap ($packets packets, $(du -Lm "$pcap" | cut -f1) MB), $(nproc) cores"
 measure capture_path env SIPAUDIT_BENCH_PCAP="$pcap" "$BENCH_DIR/capture.test" -test.run '^$' -test.bench CapturePath -test.benchtime 1x
 measure sipaudit_analyze "$BENCH_DIR/sipaudit" analyze --progress never "$pcap"
+measure sipaudit_analyze_creds_json "$BENCH_DIR/sipaudit" analyze --progress never --creds "$creds" --format json "$pcap"
 measure tshark_Y_sip tshark -n -r "$pcap" -Y sip
 printf 'ratio tshark/sipaudit analyze: %.1fx faster; tshark/capture path: %.1fx\n' \
   "$(echo "$secs_tshark_Y_sip / $secs_sipaudit_analyze" | bc -l)" \
