@@ -35,8 +35,10 @@ type Config struct {
 	// defaults.
 	DialogTimeout time.Duration
 	MaxDialogs    int
-	// OnDialog receives each dialog once it is idle past the timeout or
-	// the analysis is closed.
+	// OnDialog receives each dialog when it is over: 32 s after it
+	// reached a final state (completed, rejected, busy, ...), or once idle
+	// past DialogTimeout, or when the analysis is closed; so in the order
+	// the dialogs ended, not the order they started.
 	OnDialog func(*Dialog)
 	// OnRegistration receives each AOR's registration timeline when the
 	// analysis is closed.
@@ -65,11 +67,12 @@ type Analyzer struct {
 	counter *Counter
 	input   string
 
-	txns  map[txnID]*txn
-	order []*txn // creation order, for expiry and the cap
+	txns    map[txnID]*txn
+	order   []*txn // creation order, for expiry and the cap
+	pending []*txn // unanswered after linger
 
 	challenges map[challengeKey]*challengeSeen
-	chOrder    []challengeKey
+	chOrder    []*challengeSeen
 
 	regs     map[string]*Registration
 	regOrder []*Registration
@@ -78,9 +81,12 @@ type Analyzer struct {
 
 	dialogs     map[dialogKey]*Dialog
 	dialogOrder []*Dialog
+	doneDialogs []*Dialog // in a final state, in the order they got there
 	nextDialog  int
 
 	nextID    int
+	emitted   int // exchanges handed out, in ID order
+	ready     map[int]*Exchange
 	now       time.Time
 	malformed *malformedChecker
 }
@@ -91,6 +97,7 @@ type challengeKey struct {
 }
 
 type challengeSeen struct {
+	key    challengeKey
 	frames []int
 	at     time.Time
 	status int
@@ -102,6 +109,8 @@ type challengeSeen struct {
 type txn struct {
 	key         txnID
 	method      string
+	created     time.Time
+	moved       time.Time // when it last went to the pending queue
 	last        time.Time
 	retrans     int
 	provisional bool // a 101-199 response: the request went on
@@ -140,6 +149,7 @@ func New(cfg Config) *Analyzer {
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
 		txns: map[txnID]*txn{}, challenges: map[challengeKey]*challengeSeen{},
 		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{},
+		ready: map[int]*Exchange{},
 	}
 }
 
@@ -234,7 +244,7 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 		return
 	}
 	key = key.keep()
-	t := &txn{key: key, method: key.method, last: m.Time}
+	t := &txn{key: key, method: key.method, last: m.Time, created: m.Time}
 	a.txns[key] = t
 	a.order = append(a.order, t)
 	a.counter.Stats.Transactions++
@@ -338,44 +348,100 @@ func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) {
 		a.ver.Challenged(digest.Engine(e), identity, register, chs, m.Time)
 		for _, ch := range chs {
 			k := challengeKey{digest.Engine(e), strings.Clone(ch.Nonce)}
-			if _, seen := a.challenges[k]; !seen {
-				a.chOrder = append(a.chOrder, k)
-			}
-			a.challenges[k] = &challengeSeen{frames: append([]int(nil), m.Frames...), at: m.Time, status: msg.Status, stale: ch.Stale}
+			seen := &challengeSeen{key: k, frames: append([]int(nil), m.Frames...), at: m.Time, status: msg.Status, stale: ch.Stale}
+			a.challenges[k] = seen
+			a.chOrder = append(a.chOrder, seen)
 		}
 	}
 	a.trimChallenges()
 }
 
+// challengeMemory is how long a challenge is remembered for linking: a
+// nonce older than twice Kamailio's lifetime is stale anyway.
+const challengeMemory = 2 * digest.DefaultNonceLifetime
+
 func (a *Analyzer) trimChallenges() {
-	limit := a.cfg.MaxTransactions
-	for len(a.chOrder) > limit {
-		delete(a.challenges, a.chOrder[0])
-		a.chOrder[0] = challengeKey{}
-		a.chOrder = a.chOrder[1:]
+	for len(a.chOrder) > a.cfg.MaxTransactions {
+		a.dropChallenge()
 	}
 }
 
-// expire closes transactions idle for longer than the timeout (all of
-// them when all is set), completing their pending exchanges.
+func (a *Analyzer) expireChallenges() {
+	for len(a.chOrder) > 0 && a.now.Sub(a.chOrder[0].at) > challengeMemory {
+		a.dropChallenge()
+	}
+}
+
+func (a *Analyzer) dropChallenge() {
+	c := a.chOrder[0]
+	if a.challenges[c.key] == c {
+		delete(a.challenges, c.key)
+	}
+	a.chOrder[0] = nil
+	a.chOrder = a.chOrder[1:]
+}
+
+// linger is how long a transaction is kept after its final response, to
+// recognise retransmissions (RFC 3261 Timer J and H: 64*T1 = 32 s).
+const linger = 32 * time.Second
+
+// expire closes transactions that are done (final response more than
+// linger ago) or have waited longer than the transaction timeout without
+// one (all of them when all is set), completing their pending exchanges.
+// Transactions sit in creation order in a.order; those still pending
+// after linger move to a.pending, which is re-examined every linger, so
+// neither queue is held up for long by a slow one.
 func (a *Analyzer) expire(all bool) {
+	done := func(t *txn) bool {
+		return t.closed || all ||
+			(t.final != 0 && a.now.Sub(t.last) > linger) ||
+			a.now.Sub(t.last) > a.cfg.TransactionTimeout
+	}
 	n := 0
 	for n < len(a.order) {
 		t := a.order[n]
-		if !all && a.now.Sub(t.last) <= a.cfg.TransactionTimeout {
+		if !all && a.now.Sub(t.created) <= linger {
 			break
 		}
-		a.close(t)
+		if done(t) {
+			a.close(t)
+		} else {
+			t.moved = a.now
+			a.pending = append(a.pending, t)
+		}
 		n++
 	}
 	clear(a.order[:n]) // popped from the front: no copying, no pinning
 	a.order = a.order[n:]
+	n = 0
+	var again []*txn
+	for n < len(a.pending) {
+		t := a.pending[n]
+		if !all && a.now.Sub(t.moved) <= linger {
+			break
+		}
+		if done(t) {
+			a.close(t)
+		} else {
+			t.moved = a.now
+			again = append(again, t)
+		}
+		n++
+	}
+	clear(a.pending[:n])
+	a.pending = append(a.pending[n:], again...)
 	if !all {
 		a.expireDialogs(false)
+		a.expireChallenges()
 	}
 }
 
 func (a *Analyzer) evictOldest() {
+	for len(a.txns) > a.cfg.MaxTransactions && len(a.pending) > 0 {
+		a.close(a.pending[0])
+		a.pending[0] = nil
+		a.pending = a.pending[1:]
+	}
 	for len(a.txns) > a.cfg.MaxTransactions && len(a.order) > 0 {
 		a.close(a.order[0])
 		a.order[0] = nil
@@ -439,14 +505,27 @@ func (a *Analyzer) ack(m *capture.Message, msg *Msg) {
 	a.emit(ex)
 }
 
+// emit hands out a completed exchange. Exchanges complete in answer
+// order; they are handed out in request order (their IDs), each as soon
+// as every earlier one is complete. The wait is bounded: an exchange
+// completes at the latest when its transaction times out.
 func (a *Analyzer) emit(ex *Exchange) {
-	if a.cfg.OnExchange != nil {
-		a.cfg.OnExchange(ex)
+	a.ready[ex.seq] = ex
+	for {
+		next, ok := a.ready[a.emitted+1]
+		if !ok {
+			return
+		}
+		delete(a.ready, a.emitted+1)
+		a.emitted++
+		if a.cfg.OnExchange != nil {
+			a.cfg.OnExchange(next)
+		}
+		// The parsed credentials serve the callback (rules); what the
+		// report keeps is in the exchange's own fields.
+		next.Credentials = digest.Credentials{}
+		next.credentialsValue = ""
 	}
-	// The parsed credentials serve the callback (rules); what the report
-	// keeps is in the exchange's own fields.
-	ex.Credentials = digest.Credentials{}
-	ex.credentialsValue = ""
 }
 
 // serverVerdict is what the real server did with credentials, by the

@@ -53,7 +53,18 @@ type Dialog struct {
 	// Authenticated: a dialog-forming request carried credentials.
 	Authenticated bool `json:"authenticated"`
 
-	last time.Time
+	last    time.Time
+	done    bool // in a final state, queued in a.doneDialogs
+	emitted bool
+}
+
+// final reports whether no more state change is expected.
+func (d *Dialog) final() bool {
+	switch d.State {
+	case Completed, Rejected, Cancelled, Busy, Diverted, Terminated:
+		return true
+	}
+	return false
 }
 
 // dialogMethods are the methods that create dialogs (RFC 3261 12, RFC
@@ -107,6 +118,10 @@ func (a *Analyzer) dialog(m *capture.Message, msg *Msg) {
 		d.ToTags = append(d.ToTags, strings.Clone(msg.ToTag))
 	}
 	d.update(msg, method)
+	if !d.done && d.final() {
+		d.done = true
+		a.doneDialogs = append(a.doneDialogs, d)
+	}
 }
 
 // update moves the state as sngrep does for calls (call_update_state),
@@ -185,26 +200,45 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// expireDialogs hands out dialogs idle for longer than the dialog timeout
-// (all of them when all is set).
+// expireDialogs hands out dialogs: those in a final state once idle for
+// linger (late retransmissions still find them), the others once idle for
+// the dialog timeout or beyond the cap (all of them when all is set).
 func (a *Analyzer) expireDialogs(all bool) {
 	n := 0
+	for n < len(a.doneDialogs) {
+		d := a.doneDialogs[n]
+		if !all && a.now.Sub(d.last) <= linger {
+			break
+		}
+		a.emitDialog(d)
+		n++
+	}
+	clear(a.doneDialogs[:n])
+	a.doneDialogs = a.doneDialogs[n:]
+	n = 0
 	for n < len(a.dialogOrder) {
 		d := a.dialogOrder[n]
-		if !all && a.now.Sub(d.last) <= a.cfg.DialogTimeout {
-			// Dialogs are ordered by start, not by last activity: an
-			// active one further on stays; one idle behind an active one
-			// waits for it. Bounded by MaxDialogs.
-			if len(a.dialogs) <= a.cfg.MaxDialogs {
-				break
-			}
+		if !d.emitted && !all && a.now.Sub(d.last) <= a.cfg.DialogTimeout && len(a.dialogs) <= a.cfg.MaxDialogs {
+			// Ordered by start, not by last activity: one still active
+			// holds back those behind it (bounded by MaxDialogs).
+			break
 		}
-		delete(a.dialogs, dialogKey{d.CallID, d.FromTag})
-		if a.cfg.OnDialog != nil {
-			a.cfg.OnDialog(d)
-		}
+		a.emitDialog(d)
 		n++
 	}
 	clear(a.dialogOrder[:n])
 	a.dialogOrder = a.dialogOrder[n:]
+}
+
+func (a *Analyzer) emitDialog(d *Dialog) {
+	if d.emitted {
+		return
+	}
+	d.emitted = true
+	if a.dialogs[dialogKey{d.CallID, d.FromTag}] == d {
+		delete(a.dialogs, dialogKey{d.CallID, d.FromTag})
+	}
+	if a.cfg.OnDialog != nil {
+		a.cfg.OnDialog(d)
+	}
 }

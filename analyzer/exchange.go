@@ -81,6 +81,7 @@ type Exchange struct {
 	AckFrames      []int  `json:"ack_frames,omitempty"`
 
 	credentialsValue string // the field value, to compare the ACK's with
+	seq              int    // the number in ID
 
 	// Result and Credentials are the full reference result and the parsed
 	// credentials, for rules. Credentials is valid only during the
@@ -137,8 +138,8 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 	// credentials are parsed from a copy of their field.
 	field.Value = strings.Clone(field.Value)
 	ex := &Exchange{
-		credentialsValue: field.Value,
-		ID:               "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
+		seq: a.nextID, credentialsValue: field.Value,
+		ID: "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
 		CallID: strings.Clone(msg.CallID), Method: msg.Method, Transport: m.Transport.String(),
 		Client: m.Src.String(), Server: m.Dst.String(), Header: field.Kind.String(),
 		Frames: append([]int(nil), m.Frames...), RequestURI: strings.Clone(msg.RequestURI),

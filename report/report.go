@@ -33,6 +33,16 @@ type Report struct {
 	Dialogs       []*analyzer.Dialog       `json:"dialogs"`
 	Registrations []*analyzer.Registration `json:"registrations"`
 	Findings      []struct{}               `json:"findings"`
+
+	// For large captures, the exchanges and dialogs can be spooled (JSON)
+	// and summarised (text) instead of held: when set, these are used in
+	// place of Exchanges and Dialogs.
+	ExchangeSpool   *Spool           `json:"-"`
+	DialogSpool     *Spool           `json:"-"`
+	ExchangeSummary *ExchangeSummary `json:"-"`
+	// DialogStates counts dialogs by state for the text report when
+	// Dialogs is not held.
+	DialogStates map[string]int `json:"-"`
 }
 
 // WriteJSON writes r as indented JSON. Lists are written element by
@@ -46,8 +56,16 @@ func WriteJSON(w io.Writer, r *Report) error {
 	writeList(jw, "inputs", r.Inputs)
 	jw.field("stats", r.Stats)
 	jw.field("capture", r.Capture)
-	writeList(jw, "exchanges", r.Exchanges)
-	writeList(jw, "dialogs", r.Dialogs)
+	if r.ExchangeSpool != nil {
+		jw.spool("exchanges", r.ExchangeSpool)
+	} else {
+		writeList(jw, "exchanges", r.Exchanges)
+	}
+	if r.DialogSpool != nil {
+		jw.spool("dialogs", r.DialogSpool)
+	} else {
+		writeList(jw, "dialogs", r.Dialogs)
+	}
 	writeList(jw, "registrations", r.Registrations)
 	writeList(jw, "findings", r.Findings)
 	jw.raw("\n}\n")
@@ -100,6 +118,20 @@ func (jw *jsonWriter) field(name string, v any) {
 	jw.value(v, "  ")
 }
 
+// spool writes a list member from a Spool.
+func (jw *jsonWriter) spool(name string, s *Spool) {
+	jw.key(name)
+	if s.Len() == 0 {
+		jw.raw("[]")
+		return
+	}
+	jw.raw("[\n")
+	if jw.err == nil {
+		jw.err = s.copyTo(jw.w)
+	}
+	jw.raw("\n  ]")
+}
+
 // writeList writes a list member element by element; an empty or nil
 // list prints as [].
 func writeList[T any](jw *jsonWriter, name string, items []T) {
@@ -139,9 +171,20 @@ func WriteText(w io.Writer, r *Report) error {
 		y, _ := strconv.Atoi(b)
 		return x - y
 	})
-	writeStates(tw, "Dialogs", r.Dialogs, func(d *analyzer.Dialog) string { return string(d.State) })
+	if r.DialogStates != nil {
+		writeStateCounts(tw, "Dialogs", r.DialogStates)
+	} else {
+		writeStates(tw, "Dialogs", r.Dialogs, func(d *analyzer.Dialog) string { return string(d.State) })
+	}
 	writeStates(tw, "Registrations (AORs)", r.Registrations, func(g *analyzer.Registration) string { return g.State })
-	writeExchanges(tw, r.Exchanges)
+	sum := r.ExchangeSummary
+	if sum == nil {
+		sum = &ExchangeSummary{}
+		for _, e := range r.Exchanges {
+			sum.Add(e)
+		}
+	}
+	sum.write(tw)
 	c := r.Capture
 	fmt.Fprintln(tw, "\nCapture")
 	for _, l := range []struct {
@@ -190,14 +233,10 @@ func writeCounts(w io.Writer, title string, m map[string]int, cmp func(a, b stri
 	}
 }
 
-// writeExchanges lists the auth exchanges by user, each with the
-// reference's verdict next to the server's, in the order given (the
-// caller's: capture order) within a user.
+// writeExchanges lists exchanges grouped by user, each with the
+// reference's verdict next to the server's, in the order given (capture
+// order) within a user.
 func writeExchanges(w io.Writer, exs []*analyzer.Exchange) {
-	fmt.Fprintf(w, "\nAuth exchanges\t%d\n", len(exs))
-	if len(exs) == 0 {
-		return
-	}
 	inputs := map[string]bool{}
 	var users []string
 	byUser := map[string][]*analyzer.Exchange{}
@@ -247,6 +286,14 @@ func writeStates[T any](w io.Writer, title string, items []T, state func(T) stri
 	for _, it := range items {
 		counts[state(it)]++
 	}
+	writeStateCounts(w, title, counts)
+}
+
+func writeStateCounts(w io.Writer, title string, counts map[string]int) {
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)
@@ -256,7 +303,7 @@ func writeStates[T any](w io.Writer, title string, items []T, state func(T) stri
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%s %d", k, counts[k]))
 	}
-	line := fmt.Sprintf("\n%s\t%d", title, len(items))
+	line := fmt.Sprintf("\n%s\t%d", title, total)
 	if len(parts) > 0 {
 		line += "  (" + strings.Join(parts, ", ") + ")"
 	}

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -74,11 +71,32 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 	ctx := cmd.Context()
 	stderr := cmd.ErrOrStderr()
 	rep := &report.Report{Tool: report.Tool{Name: "sipaudit", Version: version()}}
+	// Exchanges and dialogs are not held: the JSON report spools them to
+	// temporary files, the text report keeps a bounded summary. Memory
+	// does not grow with the capture.
+	var onExchange func(*analyzer.Exchange)
+	var onDialog func(*analyzer.Dialog)
+	if o.format == "json" {
+		var cleanup func()
+		var err error
+		rep.ExchangeSpool, rep.DialogSpool, cleanup, err = newSpools()
+		if err != nil {
+			return &exitError{exitUsage, err}
+		}
+		defer cleanup()
+		onExchange = func(e *analyzer.Exchange) { _ = rep.ExchangeSpool.Add(e) }
+		onDialog = func(d *analyzer.Dialog) { _ = rep.DialogSpool.Add(d) }
+	} else {
+		rep.ExchangeSummary = &report.ExchangeSummary{}
+		rep.DialogStates = map[string]int{}
+		onExchange = rep.ExchangeSummary.Add
+		onDialog = func(d *analyzer.Dialog) { rep.DialogStates[string(d.State)]++ }
+	}
 	an := analyzer.New(analyzer.Config{
 		Verifier:       ver,
 		MaxMessage:     capture.DefaultLimits().MaxMessage,
-		OnExchange:     func(e *analyzer.Exchange) { rep.Exchanges = append(rep.Exchanges, e) },
-		OnDialog:       func(d *analyzer.Dialog) { rep.Dialogs = append(rep.Dialogs, d) },
+		OnExchange:     onExchange,
+		OnDialog:       onDialog,
 		OnRegistration: func(r *analyzer.Registration) { rep.Registrations = append(rep.Registrations, r) },
 	})
 	var inputFailed bool
@@ -102,10 +120,7 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 			inputFailed = true
 		}
 	}
-	an.Close()
-	// Exchanges complete in answer order; report them in capture order.
-	slices.SortStableFunc(rep.Exchanges, func(a, b *analyzer.Exchange) int { return exchangeSeq(a) - exchangeSeq(b) })
-	slices.SortStableFunc(rep.Dialogs, func(a, b *analyzer.Dialog) int { return idSeq(a.ID) - idSeq(b.ID) })
+	an.Close() // exchanges and dialogs come out in capture order
 	rep.Stats = an.Stats()
 	rep.Stats.Packets = rep.Capture.Packets
 	out := cmd.OutOrStdout()
@@ -186,14 +201,25 @@ func readCreds(path string) ([]analyzer.Credential, error) {
 	return creds, nil
 }
 
-// exchangeSeq is the number in an exchange's ID ("e12" is 12): the
-// order in which the requests were seen.
-func exchangeSeq(e *analyzer.Exchange) int { return idSeq(e.ID) }
-
-// idSeq is the number of an ID such as "e12" or "d3".
-func idSeq(id string) int {
-	n, _ := strconv.Atoi(strings.TrimLeft(id, "abcdefghijklmnopqrstuvwxyz"))
-	return n
+// newSpools makes the temporary files the JSON report's exchanges and
+// dialogs are spooled to; cleanup removes them.
+func newSpools() (ex, dl *report.Spool, cleanup func(), err error) {
+	var files []*os.File
+	cleanup = func() {
+		for _, f := range files {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}
+	for range 2 {
+		f, err := os.CreateTemp("", "sipaudit-*.json")
+		if err != nil {
+			cleanup()
+			return nil, nil, nil, fmt.Errorf("temporary file for the report: %w", err)
+		}
+		files = append(files, f)
+	}
+	return report.NewSpool(files[0]), report.NewSpool(files[1]), cleanup, nil
 }
 
 // newBar returns a progress bar when one is wanted: large inputs on a
