@@ -88,6 +88,7 @@ type Analyzer struct {
 	emitted   int // exchanges handed out, in ID order
 	ready     map[int]*Exchange
 	now       time.Time
+	expired   time.Time // when expiry last ran
 	malformed *malformedChecker
 }
 
@@ -171,13 +172,23 @@ func (a *Analyzer) Add(m *capture.Message) {
 	if !ok {
 		return
 	}
-	if a.malformed == nil {
-		a.malformed = newMalformedChecker(a.cfg.MaxMessage)
+	// Ordinary messages are vouched for by the fast check; sipgo, on the
+	// second core, decides the rest.
+	if !a.counter.WellFormed(m.Raw) {
+		if a.malformed == nil {
+			a.malformed = newMalformedChecker(a.cfg.MaxMessage)
+		}
+		a.malformed.add(msg.text)
 	}
-	a.malformed.add(msg.text)
 	if m.Time.After(a.now) {
 		a.now = m.Time
-		a.expire(false)
+		// Expiry works in whole seconds of capture time: timeouts are
+		// tens of seconds, and a check per message would cost more than
+		// the rest of the message's analysis.
+		if a.now.Sub(a.expired) >= time.Second {
+			a.expired = a.now
+			a.expire(false)
+		}
 	}
 	a.dialog(m, &msg)
 	if msg.Request {

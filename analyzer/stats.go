@@ -31,8 +31,9 @@ func NewStats() *Stats {
 
 // Counter counts messages into Stats.
 type Counter struct {
-	Stats  *Stats
-	parser *sip.Parser
+	Stats      *Stats
+	parser     *sip.Parser
+	maxMessage int
 }
 
 // NewCounter returns a Counter over fresh Stats. maxMessage is the
@@ -40,7 +41,7 @@ type Counter struct {
 func NewCounter(maxMessage int) *Counter {
 	p := sip.NewParser()
 	p.MaxMessageLength = maxMessage
-	return &Counter{Stats: NewStats(), parser: p}
+	return &Counter{Stats: NewStats(), parser: p, maxMessage: maxMessage}
 }
 
 // Add counts one message: its method or status code as its start line
@@ -50,10 +51,19 @@ func (c *Counter) Add(m *capture.Message) {
 	if !c.count(m.Raw) {
 		return
 	}
+	if c.WellFormed(m.Raw) {
+		return
+	}
 	if _, err := c.Parse(m.Raw); err != nil {
 		c.Stats.Malformed++
 	}
 }
+
+// WellFormed reports whether raw is certainly not malformed, without
+// sipgo: a fast check that vouches for ordinary messages and is proven by
+// a differential fuzz test to imply that Parse succeeds (see
+// wellformed.go). False means Parse must decide.
+func (c *Counter) WellFormed(raw []byte) bool { return wellFormedMax(raw, c.maxMessage) }
 
 // count counts the start line of a message; false when it is not SIP.
 func (c *Counter) count(raw []byte) bool {
