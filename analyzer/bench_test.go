@@ -3,11 +3,10 @@ package analyzer
 import (
 	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/internal/testgen"
 )
 
 // BenchmarkAnalyze times the whole analysis of a generator capture:
@@ -17,17 +16,7 @@ import (
 // ~1M-packet capture); otherwise a ~100k-packet one is generated when
 // shared/bench is beside the repository. One op is the whole file.
 func BenchmarkAnalyze(b *testing.B) {
-	path := os.Getenv("SIPAUDIT_BENCH_PCAP")
-	if path == "" {
-		gen := filepath.Join(sharedDir, "bench", "gen_sip_pcap.py")
-		if _, err := os.Stat(gen); err != nil {
-			b.Skip("set SIPAUDIT_BENCH_PCAP or put shared/bench beside the repository")
-		}
-		path = filepath.Join(b.TempDir(), "bench.pcap")
-		if out, err := exec.Command("python3", gen, "-q", "--calls", "6340", "--seed", "1", "-o", path).CombinedOutput(); err != nil {
-			b.Fatalf("generator: %v\n%s", err, out)
-		}
-	}
+	path := testgen.BenchCapture(b)
 	fi, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)

@@ -5,18 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/sipaudit/sipaudit/capture"
 	"github.com/sipaudit/sipaudit/digest"
+	"github.com/sipaudit/sipaudit/internal/testgen"
 )
-
-// sharedDir is the project's shared folder beside the repository. Tests
-// that read it skip when it is absent (a user's clone has no shared/).
-const sharedDir = "../../shared"
 
 type truthExchange struct {
 	ID            int     `json:"id"`
@@ -50,24 +45,11 @@ type truthFile struct {
 	Exchanges []truthExchange `json:"auth_exchanges"`
 }
 
-// generate runs the shared generator; it skips the test without it.
+// generate runs the shared generator (skipping the test without it) and
+// reads its truth file.
 func generate(t *testing.T, args ...string) (pcap string, truth truthFile) {
 	t.Helper()
-	gen := filepath.Join(sharedDir, "bench", "gen_sip_pcap.py")
-	if _, err := os.Stat(gen); err != nil {
-		t.Skip("../shared is absent: ", err)
-	}
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found")
-	}
-	dir := t.TempDir()
-	pcap = filepath.Join(dir, "g.pcap")
-	tp := filepath.Join(dir, "truth.json")
-	out, err := exec.Command(py, append([]string{gen, "-q", "-o", pcap, "--truth", tp}, args...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("generator: %v\n%s", err, out)
-	}
+	pcap, tp := testgen.Generate(t, args...)
 	raw, err := os.ReadFile(tp)
 	if err != nil {
 		t.Fatal(err)

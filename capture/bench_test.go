@@ -3,9 +3,9 @@ package capture
 import (
 	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/sipaudit/sipaudit/internal/testgen"
 )
 
 // BenchmarkCapturePath times the capture path alone: read, decode,
@@ -15,17 +15,7 @@ import (
 // shared/bench is beside the repository. One op is the whole file;
 // the packets/s metric is what to compare.
 func BenchmarkCapturePath(b *testing.B) {
-	path := os.Getenv("SIPAUDIT_BENCH_PCAP")
-	if path == "" {
-		gen := filepath.Join(sharedDir, "bench", "gen_sip_pcap.py")
-		if _, err := os.Stat(gen); err != nil {
-			b.Skip("set SIPAUDIT_BENCH_PCAP or put shared/bench beside the repository")
-		}
-		path = filepath.Join(b.TempDir(), "bench.pcap")
-		if out, err := exec.Command("python3", gen, "-q", "--calls", "6340", "--seed", "1", "-o", path).CombinedOutput(); err != nil {
-			b.Fatalf("generator: %v\n%s", err, out)
-		}
-	}
+	path := testgen.BenchCapture(b)
 	fi, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)

@@ -3,9 +3,9 @@ package digest
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/sipaudit/sipaudit/internal/testgen"
 )
 
 // TestGeneratorTruth replays every auth exchange of the shared benchmark
@@ -17,21 +17,7 @@ import (
 // beside the repository in CI but not on a user's machine: it skips
 // without them.
 func TestGeneratorTruth(t *testing.T) {
-	gen := filepath.Join("..", "..", "shared", "bench", "gen_sip_pcap.py")
-	if _, err := os.Stat(gen); err != nil {
-		t.Skip("../shared is absent: ", err)
-	}
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found")
-	}
-	dir := t.TempDir()
-	truthPath := filepath.Join(dir, "truth.json")
-	cmd := exec.Command(py, gen, "--calls", "400", "--seed", "7", "--anomaly-rate", "0.1", "-q",
-		"-o", filepath.Join(dir, "g.pcap"), "--truth", truthPath)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("generator: %v\n%s", err, out)
-	}
+	_, truthPath := testgen.Generate(t, "--calls", "400", "--seed", "7", "--anomaly-rate", "0.1")
 	raw, err := os.ReadFile(truthPath)
 	if err != nil {
 		t.Fatal(err)

@@ -31,19 +31,7 @@ func TestAnalyzeJSONGolden(t *testing.T) {
 	if code != exitOK || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	golden := filepath.Join("testdata", "example.json")
-	if *update {
-		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out != string(want) {
-		t.Errorf("JSON report differs from %s (run go test ./cmd/sipaudit -update to accept):\n%s", golden, out)
-	}
+	checkGolden(t, "example.json", out)
 	var rep struct {
 		Inputs []struct {
 			Path     string `json:"path"`
@@ -172,5 +160,24 @@ func TestCredsErrors(t *testing.T) {
 		if code != exitUsage || out != "" || strings.TrimSpace(errs) != "sipaudit: "+tt.want {
 			t.Errorf("--creds %s: exit %d, stdout %q, stderr %q", tt.path, code, out, errs)
 		}
+	}
+}
+
+// checkGolden compares out with testdata/name, or rewrites it with
+// -update.
+func checkGolden(t *testing.T, name, out string) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(want) {
+		t.Errorf("output differs from %s (run go test ./cmd/sipaudit -update to accept):\n%.3000s", golden, out)
 	}
 }

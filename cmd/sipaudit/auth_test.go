@@ -30,19 +30,7 @@ func TestAuthGolden(t *testing.T) {
 	if code != exitOK || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
-	golden := filepath.Join("testdata", "auth.json")
-	if *update {
-		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out != string(want) {
-		t.Errorf("JSON report differs from %s (run go test ./cmd/sipaudit -update to accept)", golden)
-	}
+	checkGolden(t, "auth.json", out)
 }
 
 // TestAuthFixtures checks each capture's exchanges against what the
