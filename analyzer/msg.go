@@ -135,8 +135,8 @@ func ScanMsg(raw []byte) (Msg, bool) {
 			}
 			lower[i] = c
 		}
-		id, known := headerIDs[string(lower[:len(name)])] // no allocation
-		if !known {
+		id := headerID(lower[:len(name)])
+		if id == 0 {
 			continue
 		}
 		m.header(id, unfold(hdr[colon+1:]))
@@ -168,18 +168,97 @@ const (
 	hProxyAuthenticationInfo
 )
 
-// headerIDs maps lower-case header names, and the compact forms of RFC
-// 3261 7.3.3 (and later RFCs) for the ones that have them.
-var headerIDs = map[string]int{
-	"call-id": hCallID, "i": hCallID, "cseq": hCSeq, "via": hVia, "v": hVia,
-	"from": hFrom, "f": hFrom, "to": hTo, "t": hTo, "user-agent": hUserAgent,
-	"expires": hExpires, "contact": hContact, "m": hContact,
-	"content-type": hContentType, "c": hContentType, "event": hEvent, "o": hEvent,
-	"subscription-state": hSubscriptionState, "p-associated-uri": hPAssociatedURI,
-	"p-asserted-identity": hPAssertedIdentity, "www-authenticate": hWWWAuthenticate,
-	"proxy-authenticate": hProxyAuthenticate, "authorization": hAuthorization,
-	"proxy-authorization": hProxyAuthorization, "authentication-info": hAuthenticationInfo,
-	"proxy-authentication-info": hProxyAuthenticationInfo,
+// headerID returns the id of a lower-case header name the analyzer
+// reads, with the compact forms of RFC 3261 7.3.3 (and later RFCs), or 0.
+// A switch on the length first: cheaper than a map per header line.
+func headerID(n []byte) int {
+	switch len(n) {
+	case 1:
+		switch n[0] {
+		case 'i':
+			return hCallID
+		case 'v':
+			return hVia
+		case 'f':
+			return hFrom
+		case 't':
+			return hTo
+		case 'm':
+			return hContact
+		case 'c':
+			return hContentType
+		case 'o':
+			return hEvent
+		}
+	case 2:
+		if string(n) == "to" {
+			return hTo
+		}
+	case 3:
+		if string(n) == "via" {
+			return hVia
+		}
+	case 4:
+		switch string(n) {
+		case "cseq":
+			return hCSeq
+		case "from":
+			return hFrom
+		}
+	case 5:
+		if string(n) == "event" {
+			return hEvent
+		}
+	case 7:
+		switch string(n) {
+		case "call-id":
+			return hCallID
+		case "expires":
+			return hExpires
+		case "contact":
+			return hContact
+		}
+	case 10:
+		if string(n) == "user-agent" {
+			return hUserAgent
+		}
+	case 12:
+		if string(n) == "content-type" {
+			return hContentType
+		}
+	case 13:
+		if string(n) == "authorization" {
+			return hAuthorization
+		}
+	case 16:
+		switch string(n) {
+		case "www-authenticate":
+			return hWWWAuthenticate
+		case "p-associated-uri":
+			return hPAssociatedURI
+		}
+	case 18:
+		switch string(n) {
+		case "subscription-state":
+			return hSubscriptionState
+		case "proxy-authenticate":
+			return hProxyAuthenticate
+		}
+	case 19:
+		switch string(n) {
+		case "p-asserted-identity":
+			return hPAssertedIdentity
+		case "proxy-authorization":
+			return hProxyAuthorization
+		case "authentication-info":
+			return hAuthenticationInfo
+		}
+	case 25:
+		if string(n) == "proxy-authentication-info" {
+			return hProxyAuthenticationInfo
+		}
+	}
+	return 0
 }
 
 // logicalLine returns the length of the logical line at the start of b
@@ -211,7 +290,7 @@ func logicalLine(b string) (n, next int) {
 // returned as they are, without a copy.
 func unfold(v string) string {
 	s := strings.TrimSpace(v)
-	if !strings.ContainsAny(s, "\r\n") {
+	if strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -244,12 +323,15 @@ func (m *Msg) header(id int, value string) {
 		}
 		m.CSeqMethod = upper(strings.TrimSpace(method))
 	case hVia:
-		for _, v := range splitList(value) {
-			if m.Vias == 0 {
-				m.SentBy, m.Branch = parseVia(v)
+		// Only the topmost via-parm is read; the others are counted.
+		if m.Vias == 0 {
+			first := value
+			if i := strings.IndexByte(value, ','); i >= 0 {
+				first = value[:i]
 			}
-			m.Vias++
+			m.SentBy, m.Branch = parseVia(strings.TrimSpace(first))
 		}
+		m.Vias += 1 + strings.Count(value, ",")
 	case hFrom:
 		if m.FromURI == "" {
 			m.FromURI, m.FromTag = nameAddr(value)
@@ -265,7 +347,11 @@ func (m *Msg) header(id int, value string) {
 			m.Expires = n
 		}
 	case hContact:
-		m.Contacts = append(m.Contacts, splitList(value)...)
+		if strings.IndexByte(value, ',') < 0 {
+			m.Contacts = append(m.Contacts, value)
+		} else {
+			m.Contacts = append(m.Contacts, splitList(value)...)
+		}
 	case hContentType:
 		m.ContentType = value
 	case hEvent:

@@ -94,3 +94,23 @@ func FuzzScanMsg(f *testing.F) {
 		_ = m.AuthValues(Authorization)
 	})
 }
+
+// TestHeaderID checks every name and compact form the scanner reads.
+func TestHeaderID(t *testing.T) {
+	for name, want := range map[string]int{
+		"call-id": hCallID, "i": hCallID, "cseq": hCSeq, "via": hVia, "v": hVia,
+		"from": hFrom, "f": hFrom, "to": hTo, "t": hTo, "user-agent": hUserAgent,
+		"expires": hExpires, "contact": hContact, "m": hContact,
+		"content-type": hContentType, "c": hContentType, "event": hEvent, "o": hEvent,
+		"subscription-state": hSubscriptionState, "p-associated-uri": hPAssociatedURI,
+		"p-asserted-identity": hPAssertedIdentity, "www-authenticate": hWWWAuthenticate,
+		"proxy-authenticate": hProxyAuthenticate, "authorization": hAuthorization,
+		"proxy-authorization": hProxyAuthorization, "authentication-info": hAuthenticationInfo,
+		"proxy-authentication-info": hProxyAuthenticationInfo,
+		"x":                         0, "max-forwards": 0, "content-length": 0, "": 0,
+	} {
+		if got := headerID([]byte(name)); got != want {
+			t.Errorf("headerID(%q) = %d, want %d", name, got, want)
+		}
+	}
+}
