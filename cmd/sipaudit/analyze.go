@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
@@ -20,10 +21,12 @@ import (
 const progressMin = 32 << 20
 
 type analyzeOpts struct {
-	creds    string
-	format   string
-	output   string
-	progress string
+	creds         string
+	nonceLifetime time.Duration
+	txnTimeout    time.Duration
+	format        string
+	output        string
+	progress      string
 }
 
 func newAnalyzeCmd() *cobra.Command {
@@ -41,6 +44,8 @@ func newAnalyzeCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.creds, "creds", "", "credentials `FILE` (CSV: username, realm, password, ha1_md5, ha1_sha256, ha1_sha512_256, k, opc, op, amf)")
+	f.DurationVar(&o.nonceLifetime, "nonce-lifetime", digest.DefaultNonceLifetime, "how long the reference S-CSCF accepts a nonce after its challenge (Kamailio's default)")
+	f.DurationVar(&o.txnTimeout, "transaction-timeout", analyzer.DefaultTransactionTimeout, "how long, in capture time, a request waits for its final response")
 	f.StringVar(&o.format, "format", "text", "report format: text or json")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	f.StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (large inputs on a terminal), always, never")
@@ -60,14 +65,17 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 	default:
 		return &exitError{exitUsage, fmt.Errorf("--progress %q: want auto, always or never", o.progress)}
 	}
-	var ver *digest.Verifier
+	if o.nonceLifetime <= 0 || o.txnTimeout <= 0 {
+		return &exitError{exitUsage, errors.New("--nonce-lifetime and --transaction-timeout must be positive")}
+	}
+	var creds []analyzer.Credential
 	if o.creds != "" {
-		creds, err := readCreds(o.creds)
-		if err != nil {
+		var err error
+		if creds, err = readCreds(o.creds); err != nil {
 			return &exitError{exitUsage, err}
 		}
-		ver = analyzer.NewVerifier(creds, digest.Config{})
 	}
+	ver := analyzer.NewVerifier(creds, digest.Config{NonceLifetime: o.nonceLifetime})
 	ctx := cmd.Context()
 	stderr := cmd.ErrOrStderr()
 	rep := &report.Report{Tool: report.Tool{Name: "sipaudit", Version: version()}}
@@ -93,11 +101,12 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 		onDialog = func(d *analyzer.Dialog) { rep.DialogStates[string(d.State)]++ }
 	}
 	an := analyzer.New(analyzer.Config{
-		Verifier:       ver,
-		MaxMessage:     capture.DefaultLimits().MaxMessage,
-		OnExchange:     onExchange,
-		OnDialog:       onDialog,
-		OnRegistration: func(r *analyzer.Registration) { rep.Registrations = append(rep.Registrations, r) },
+		Verifier:           ver,
+		TransactionTimeout: o.txnTimeout,
+		MaxMessage:         capture.DefaultLimits().MaxMessage,
+		OnExchange:         onExchange,
+		OnDialog:           onDialog,
+		OnRegistration:     func(r *analyzer.Registration) { rep.Registrations = append(rep.Registrations, r) },
 	})
 	var inputFailed bool
 	for _, path := range args {

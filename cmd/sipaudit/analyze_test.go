@@ -181,3 +181,18 @@ func checkGolden(t *testing.T, name, out string) {
 		t.Errorf("output differs from %s (run go test ./cmd/sipaudit -update to accept):\n%.3000s", golden, out)
 	}
 }
+
+// TestNonceLifetimeFlag: with a 1 s nonce lifetime the re-REGISTERs of the
+// example, seconds after their challenge, are stale to the reference.
+func TestNonceLifetimeFlag(t *testing.T) {
+	code, out, errs := runCmd(t, nil, "analyze", "--format", "json", "--creds", exampleCreds, "--nonce-lifetime", "1s", example)
+	if code != exitOK || errs != "" {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, `"nonce_state": "expired"`) {
+		t.Error("no expired nonce with --nonce-lifetime 1s")
+	}
+	if code, _, errs := runCmd(t, nil, "analyze", "--nonce-lifetime", "-1s", example); code != exitUsage || !strings.Contains(errs, "must be positive") {
+		t.Errorf("negative lifetime: exit %d, %q", code, errs)
+	}
+}
