@@ -101,8 +101,6 @@ type challengeSeen struct {
 	key    challengeKey
 	frames []int
 	at     time.Time
-	status int
-	stale  bool
 }
 
 // txn is one transaction (RFC 3261 17): a request, its retransmissions
@@ -303,9 +301,9 @@ func (a *Analyzer) response(m *capture.Message, msg *Msg) {
 		t.retrans++ // a retransmitted final response
 		return
 	}
-	register := msg.CSeqMethod == "REGISTER"
+	stale := false
 	if msg.Status == 401 || msg.Status == 407 {
-		a.challenged(m, msg, register)
+		stale = a.challenged(m, msg, msg.CSeqMethod == "REGISTER")
 	}
 	if t == nil || t.closed {
 		return // the request is not in the capture
@@ -317,14 +315,14 @@ func (a *Analyzer) response(m *capture.Message, msg *Msg) {
 	}
 	if ex := t.ex; ex != nil {
 		t.ex = nil
-		a.answer(ex, m, msg, t)
+		a.answer(ex, m, msg, t, stale)
 	}
 }
 
 // challenged feeds a 401 or 407 to the reference: the nonces it issues
 // become known, and a new REGISTER challenge ends the previous
 // authentication of the same UE (TS 33.203 N.2.2.3).
-func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) {
+func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) (stale bool) {
 	var byEngine [2][]digest.Challenge
 	for _, f := range msg.Auth {
 		var e digest.Engine
@@ -341,6 +339,7 @@ func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) {
 		for _, au := range auths {
 			if ch, err := digest.ParseChallenge(au); err == nil {
 				byEngine[e] = append(byEngine[e], ch)
+				stale = stale || ch.Stale
 			}
 		}
 	}
@@ -359,12 +358,13 @@ func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) {
 		a.ver.Challenged(digest.Engine(e), identity, register, chs, m.Time)
 		for _, ch := range chs {
 			k := challengeKey{digest.Engine(e), strings.Clone(ch.Nonce)}
-			seen := &challengeSeen{key: k, frames: append([]int(nil), m.Frames...), at: m.Time, status: msg.Status, stale: ch.Stale}
+			seen := &challengeSeen{key: k, frames: append([]int(nil), m.Frames...), at: m.Time}
 			a.challenges[k] = seen
 			a.chOrder = append(a.chOrder, seen)
 		}
 	}
 	a.trimChallenges()
+	return stale
 }
 
 // challengeMemory is how long a challenge is remembered for linking: a

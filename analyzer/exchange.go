@@ -195,24 +195,11 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 }
 
 // answer completes an exchange with the final response of its
-// transaction, and checks the rspauth of a 2xx.
-func (a *Analyzer) answer(ex *Exchange, m *capture.Message, msg *Msg, t *txn) {
+// transaction (stale: a 401/407 with stale=true), and checks the rspauth
+// of a 2xx.
+func (a *Analyzer) answer(ex *Exchange, m *capture.Message, msg *Msg, t *txn, stale bool) {
 	ex.Status = msg.Status
 	ex.ResponseFrames = append(ex.ResponseFrames[:0], m.Frames...)
-	stale := false
-	if msg.Status == 401 || msg.Status == 407 {
-		for _, f := range msg.Auth {
-			if f.Kind != WWWAuthenticate && f.Kind != ProxyAuthenticate {
-				continue
-			}
-			auths, _ := digest.Parse(f.Value)
-			for _, au := range auths {
-				if ch, err := digest.ParseChallenge(au); err == nil && ch.Stale {
-					stale = true
-				}
-			}
-		}
-	}
 	ex.ServerVerdict = serverVerdict(t.method, msg.Status, stale, t.provisional)
 	if msg.Status >= 200 && msg.Status < 300 && ex.Scheme == "Digest" {
 		want := AuthenticationInfo

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
-	"hash"
 	"strings"
 )
 
@@ -124,19 +123,6 @@ func (h Hash) Size() int {
 		return 32
 	}
 	return 0
-}
-
-// New returns a new hash.Hash, or nil for an unknown Hash.
-func (h Hash) New() hash.Hash {
-	switch h {
-	case HashMD5:
-		return md5.New()
-	case HashSHA256:
-		return sha256.New()
-	case HashSHA512_256:
-		return sha512.New512_256()
-	}
-	return nil
 }
 
 // Hex returns the lowercase hex digest of the concatenated parts joined by

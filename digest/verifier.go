@@ -280,7 +280,6 @@ type nonceState struct {
 	algs      []Algorithm
 	qop       []string
 	ended     bool
-	forgot    bool
 	accepted  uint32 // highest nc accepted
 	sent      uint32 // highest nc sent
 	anySent   bool
