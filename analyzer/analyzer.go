@@ -43,6 +43,8 @@ type Config struct {
 	// OnRegistration receives each AOR's registration timeline when the
 	// analysis is closed.
 	OnRegistration func(*Registration)
+	// Rules, when set, runs the rules over everything the analysis sees.
+	Rules *Engine
 }
 
 // Defaults for Config.
@@ -90,6 +92,9 @@ type Analyzer struct {
 	now       time.Time
 	expired   time.Time // when expiry last ran
 	malformed *malformedChecker
+	rules     *Engine
+	ev        MessageEvent // the event of the message being added
+	evChs     []ChallengeField
 }
 
 type challengeKey struct {
@@ -148,7 +153,7 @@ func New(cfg Config) *Analyzer {
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
 		txns: map[txnID]*txn{}, challenges: map[challengeKey]*challengeSeen{},
 		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{},
-		ready: map[int]*Exchange{},
+		ready: map[int]*Exchange{}, rules: cfg.Rules,
 	}
 }
 
@@ -186,6 +191,16 @@ func (a *Analyzer) Add(m *capture.Message) {
 		if a.now.Sub(a.expired) >= time.Second {
 			a.expired = a.now
 			a.expire(false)
+			if a.rules != nil {
+				a.rules.tick(a.now)
+			}
+		}
+	}
+	if a.rules != nil {
+		a.ev = MessageEvent{Msg: &msg, Input: a.input, Frames: m.Frames, Time: m.Time,
+			Src: m.Src, Dst: m.Dst, Transport: m.Transport.String(), Challenges: a.evChs[:0]}
+		if !msg.Request {
+			a.ev.RequestMethod = msg.CSeqMethod
 		}
 	}
 	a.dialog(m, &msg)
@@ -193,6 +208,11 @@ func (a *Analyzer) Add(m *capture.Message) {
 		a.request(m, &msg)
 	} else {
 		a.response(m, &msg)
+	}
+	if a.rules != nil {
+		a.rules.message(&a.ev)
+		a.evChs = a.ev.Challenges[:0]
+		a.ev = MessageEvent{}
 	}
 }
 
@@ -206,7 +226,13 @@ func (a *Analyzer) Close() {
 	}
 	a.expire(true)
 	a.expireDialogs(true)
+	if a.rules != nil {
+		a.rules.tick(a.now)
+	}
 	a.closeRegistrations()
+	if a.rules != nil {
+		a.rules.finish()
+	}
 }
 
 // txnID identifies a transaction: the top Via's branch (with the RFC
@@ -245,6 +271,7 @@ func (k txnID) keep() txnID {
 func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 	key := txnKey(msg)
 	if t := a.txns[key]; t != nil && !t.closed {
+		a.ev.Retransmission = true
 		t.retrans++
 		t.last = m.Time
 		if t.ex != nil {
@@ -269,6 +296,7 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 		}
 	default:
 		t.ex = a.exchange(m, msg)
+		a.ev.Exchange = t.ex
 	}
 	switch msg.Method {
 	case "INVITE":
@@ -299,6 +327,7 @@ func (a *Analyzer) response(m *capture.Message, msg *Msg) {
 		return
 	case t != nil && t.final != 0:
 		t.retrans++ // a retransmitted final response
+		a.ev.Retransmission = true
 		return
 	}
 	stale := false
@@ -337,9 +366,20 @@ func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) (stal
 		// What parsed before a syntax error is still used.
 		auths, _ := digest.Parse(f.Value)
 		for _, au := range auths {
-			if ch, err := digest.ParseChallenge(au); err == nil {
+			ch, err := digest.ParseChallenge(au)
+			if err == nil {
 				byEngine[e] = append(byEngine[e], ch)
 				stale = stale || ch.Stale
+			}
+			if a.rules != nil {
+				scheme := au.Scheme
+				switch {
+				case au.IsDigest():
+					scheme = "Digest"
+				case au.IsBasic():
+					scheme = "Basic"
+				}
+				a.ev.Challenges = append(a.ev.Challenges, ChallengeField{Kind: f.Kind, Scheme: scheme, Challenge: ch})
 			}
 		}
 	}
@@ -529,6 +569,9 @@ func (a *Analyzer) emit(ex *Exchange) {
 		}
 		delete(a.ready, a.emitted+1)
 		a.emitted++
+		if a.rules != nil {
+			a.rules.exchange(next)
+		}
 		if a.cfg.OnExchange != nil {
 			a.cfg.OnExchange(next)
 		}

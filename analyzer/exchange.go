@@ -198,6 +198,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 // transaction (stale: a 401/407 with stale=true), and checks the rspauth
 // of a 2xx.
 func (a *Analyzer) answer(ex *Exchange, m *capture.Message, msg *Msg, t *txn, stale bool) {
+	a.ev.Exchange = ex
 	ex.Status = msg.Status
 	ex.ResponseFrames = append(ex.ResponseFrames[:0], m.Frames...)
 	ex.ServerVerdict = serverVerdict(t.method, msg.Status, stale, t.provisional)

@@ -64,12 +64,15 @@ type Msg struct {
 	Vias   int
 
 	FromURI, FromTag string
-	ToURI, ToTag     string
-	UserAgent        string
-	Expires          int // the Expires header, -1 when absent
-	Contacts         []string
-	ContentType      string
-	Event            string
+	// FromDisplay is the From display name, unquoted (scanners put
+	// their name there).
+	FromDisplay  string
+	ToURI, ToTag string
+	UserAgent    string
+	Expires      int // the Expires header, -1 when absent
+	Contacts     []string
+	ContentType  string
+	Event        string
 	// SubscriptionState is the Subscription-State header (RFC 6665).
 	SubscriptionState string
 	// PAssociatedURIs and PAssertedIdentities are the IMS headers of RFC
@@ -335,6 +338,7 @@ func (m *Msg) header(id int, value string) {
 	case hFrom:
 		if m.FromURI == "" {
 			m.FromURI, m.FromTag = nameAddr(value)
+			m.FromDisplay = displayName(value)
 		}
 	case hTo:
 		if m.ToURI == "" {
@@ -467,6 +471,20 @@ func nameAddr(v string) (uri, tag string) {
 		}
 	}
 	return strings.TrimSpace(uri), tag
+}
+
+// displayName returns the display-name of a name-addr (RFC 3261 25.1),
+// without its quotes; "" for an addr-spec.
+func displayName(v string) string {
+	lt := indexUnquoted(v, '<')
+	if lt <= 0 {
+		return ""
+	}
+	d := strings.TrimSpace(v[:lt])
+	if len(d) >= 2 && d[0] == '"' && d[len(d)-1] == '"' {
+		d = d[1 : len(d)-1]
+	}
+	return d
 }
 
 func indexUnquoted(s string, c byte) int {

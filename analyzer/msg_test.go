@@ -30,7 +30,7 @@ func TestScanMsg(t *testing.T) {
 		Request: true, Method: "REGISTER", RequestURI: "sip:ims.example.com",
 		CallID: "1234@10.0.0.1", CSeq: 2, CSeqMethod: "REGISTER",
 		Branch: "z9hG4bKabc", SentBy: "10.0.0.1:5060", Vias: 3,
-		FromURI: "sip:alice@ims.example.com;transport=udp", FromTag: "a1",
+		FromURI: "sip:alice@ims.example.com;transport=udp", FromTag: "a1", FromDisplay: "Alice <the first>",
 		ToURI: "sip:alice@ims.example.com", ToTag: "b2",
 		UserAgent: "Linphone/5.2", Expires: 600,
 		Contacts: []string{"<sip:alice@10.0.0.1>;expires=600", "<sip:alice@[2001:db8::1]>"},

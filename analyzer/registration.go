@@ -50,7 +50,7 @@ type RegEvent struct {
 	// rejected (a REGISTER failed), or a reg-event contact event (RFC
 	// 3680 5.3: created, registered, refreshed, shortened, expired,
 	// deactivated, probation, unregistered, rejected) or registration
-	// state (terminated).
+	// state (terminated, or re-authenticate: TS 24.229 5.4.1.6).
 	Event   string `json:"event"`
 	Contact string `json:"contact,omitempty"`
 	// Origin is "register" or "reg-event".
@@ -330,9 +330,14 @@ func (a *Analyzer) regEvent(m *capture.Message, msg *Msg) {
 			}
 			r.event(RegEvent{Time: m.Time, Frame: m.Frame(), Event: ev, Contact: uri, Origin: "reg-event"})
 		}
-		if strings.EqualFold(reg.State, "terminated") {
+		switch {
+		case strings.EqualFold(reg.State, "terminated"):
 			r.Bindings = r.Bindings[:0]
 			r.event(RegEvent{Time: m.Time, Frame: m.Frame(), Event: "terminated", Origin: "reg-event"})
+		case strings.EqualFold(reg.State, "re-authenticate"):
+			// Network-initiated re-authentication (TS 24.229 5.4.1.6,
+			// seed 003): the UE is asked to register again.
+			r.event(RegEvent{Time: m.Time, Frame: m.Frame(), Event: "re-authenticate", Origin: "reg-event"})
 		}
 		r.setState()
 	}
@@ -343,9 +348,16 @@ func (a *Analyzer) regEvent(m *capture.Message, msg *Msg) {
 func (a *Analyzer) closeRegistrations() {
 	for _, r := range a.regOrder {
 		r.expireBindings(a.now)
+		if a.rules != nil {
+			a.rules.registration(r)
+		}
 		if a.cfg.OnRegistration != nil {
 			a.cfg.OnRegistration(r)
 		}
 	}
 	a.regOrder, a.regs = nil, map[string]*Registration{}
 }
+
+// AORKey normalises an AOR or IMPU for comparison: no angle brackets, no
+// URI parameters, lower case.
+func AORKey(uri string) string { return aorKey(uri) }
