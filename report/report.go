@@ -13,6 +13,7 @@ import (
 
 	"github.com/sipaudit/sipaudit/analyzer"
 	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/finding"
 )
 
 // Tool names the program that wrote a report.
@@ -32,7 +33,11 @@ type Report struct {
 	// Dialogs and Registrations go beyond interface.md's minimum.
 	Dialogs       []*analyzer.Dialog       `json:"dialogs"`
 	Registrations []*analyzer.Registration `json:"registrations"`
-	Findings      []struct{}               `json:"findings"`
+	Findings      []*finding.Finding       `json:"findings"`
+	// Rules are the rules that ran, in catalog order (SARIF lists them).
+	Rules []finding.RuleInfo `json:"-"`
+	// Baselined counts findings hidden by a baseline file.
+	Baselined int `json:"-"`
 
 	// For large captures, the exchanges and dialogs can be spooled (JSON)
 	// and summarised (text) instead of held: when set, these are used in
@@ -151,8 +156,13 @@ func writeList[T any](jw *jsonWriter, name string, items []T) {
 	jw.raw("\n  ]")
 }
 
-// WriteText writes r as a human-readable summary.
+// WriteText writes r as a human-readable summary, then its findings
+// (without colour; WriteTextWithOptions can add it).
 func WriteText(w io.Writer, r *Report) error {
+	color := false
+	if cw, ok := w.(colorWriter); ok {
+		w, color = cw.Writer, true
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, in := range r.Inputs {
 		status := ""
@@ -215,7 +225,10 @@ func WriteText(w io.Writer, r *Report) error {
 			fmt.Fprintf(tw, "  %s\t%d\n", l.name, l.n)
 		}
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return writeFindings(w, r, color)
 }
 
 func writeCounts(w io.Writer, title string, m map[string]int, cmp func(a, b string) int) {
