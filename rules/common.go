@@ -1,0 +1,277 @@
+package rules
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sipaudit/sipaudit/analyzer"
+	"github.com/sipaudit/sipaudit/digest"
+	"github.com/sipaudit/sipaudit/finding"
+)
+
+// maxTracked bounds every per-key table a rule keeps (users, sources,
+// nonces): past it the oldest entries are forgotten, so memory does not
+// grow with the capture.
+const maxTracked = 1 << 16
+
+// exFinding returns a finding about an exchange: its frames (challenge,
+// request, response), time, endpoints, Call-ID and user.
+func exFinding(ex *analyzer.Exchange, key, msg string) finding.Finding {
+	frames := make([]int, 0, len(ex.ChallengeFrames)+len(ex.Frames)+len(ex.ResponseFrames))
+	frames = append(frames, ex.ChallengeFrames...)
+	frames = append(frames, ex.Frames...)
+	frames = append(frames, ex.ResponseFrames...)
+	return finding.Finding{
+		Message: msg, CallID: ex.CallID, Exchange: ex.ID, Frames: sortedFrames(frames), Time: ex.Time,
+		Input: ex.Input, Client: ex.Client, Server: ex.Server, Transport: ex.Transport,
+		Username: ex.Username, Key: key,
+	}
+}
+
+// evFinding returns a finding about one message. For a request the
+// client is its source; for a response, its destination.
+func evFinding(ev *analyzer.MessageEvent, key, msg string) finding.Finding {
+	client, server := ev.Src, ev.Dst
+	if !ev.Msg.Request {
+		client, server = ev.Dst, ev.Src
+	}
+	f := finding.Finding{
+		Message: msg, CallID: strings.Clone(ev.Msg.CallID), Frames: slices.Clone(ev.Frames), Time: ev.Time,
+		Input: ev.Input, Client: addr(client), Server: addr(server), Transport: ev.Transport, Key: key,
+	}
+	if ev.Exchange != nil {
+		f.Exchange, f.Username = ev.Exchange.ID, ev.Exchange.Username
+	}
+	return f
+}
+
+func sortedFrames(fs []int) []int {
+	slices.Sort(fs)
+	return slices.Compact(fs)
+}
+
+func addr(a netip.AddrPort) string {
+	if !a.IsValid() {
+		return ""
+	}
+	return a.String()
+}
+
+// host is the address of an endpoint without its port.
+func host(endpoint string) string {
+	if ap, err := netip.ParseAddrPort(endpoint); err == nil {
+		return ap.Addr().String()
+	}
+	return endpoint
+}
+
+// accepted: the server let the request through (interface.md).
+func accepted(ex *analyzer.Exchange) bool { return ex.ServerVerdict == "accepted" }
+
+// refused: the server rejected the request or challenged it again
+// without stale=true.
+func refused(ex *analyzer.Exchange) bool {
+	return ex.ServerVerdict == "rejected" || ex.ServerVerdict == "challenged"
+}
+
+// status says what the server answered, for messages.
+func status(ex *analyzer.Exchange) string {
+	if ex.Status == 0 {
+		return ex.ServerVerdict
+	}
+	return strconv.Itoa(ex.Status)
+}
+
+// who names the user of an exchange for a message.
+func who(ex *analyzer.Exchange) string {
+	u := ex.Username
+	if u == "" {
+		u = "(no username)"
+	}
+	return quote(u)
+}
+
+// quote clips and quotes captured text for a message: reports escape it
+// again for their medium.
+func quote(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "..."
+	}
+	return strconv.Quote(s)
+}
+
+// frameOf names the frame that completed an exchange's request.
+func frameOf(ex *analyzer.Exchange) string { return "frame " + strconv.Itoa(ex.Frame) }
+
+// userPart returns the user part of a SIP/SIPS URI, or the number of a
+// tel URI, lower-cased; "" when there is none.
+func userPart(uri string) string {
+	u := strings.Trim(strings.TrimSpace(uri), "<>")
+	lower := strings.ToLower(u)
+	switch {
+	case strings.HasPrefix(lower, "sip:"):
+		u = u[4:]
+	case strings.HasPrefix(lower, "sips:"):
+		u = u[5:]
+	case strings.HasPrefix(lower, "tel:"):
+		u = u[4:]
+		if i := strings.IndexByte(u, ';'); i >= 0 {
+			u = u[:i]
+		}
+		return strings.ToLower(u)
+	default:
+		return ""
+	}
+	at := strings.LastIndexByte(u, '@')
+	if at < 0 {
+		return ""
+	}
+	u = u[:at]
+	if i := strings.IndexByte(u, ';'); i >= 0 {
+		u = u[:i] // user parameters
+	}
+	return strings.ToLower(u)
+}
+
+// userAtHost returns user@host of a SIP URI, lower-cased.
+func userAtHost(uri string) string {
+	k := analyzer.AORKey(uri)
+	for _, p := range []string{"sip:", "sips:"} {
+		if strings.HasPrefix(k, p) {
+			k = k[len(p):]
+			if i := strings.LastIndexByte(k, ':'); i > strings.LastIndexByte(k, '@') && i >= 0 && !strings.Contains(k[i:], "]") {
+				k = k[:i] // the port
+			}
+			return k
+		}
+	}
+	return ""
+}
+
+// isMD5Family reports whether an algorithm is MD5 or MD5-sess (not AKA).
+func isMD5Family(a digest.Algorithm) bool { return a == digest.MD5 || a == digest.MD5Sess }
+
+// isStrong reports whether an algorithm is SHA-256 or SHA-512/256, with
+// or without -sess.
+func isStrong(a digest.Algorithm) bool {
+	switch a {
+	case digest.SHA256, digest.SHA256Sess, digest.SHA512_256, digest.SHA512_256Sess:
+		return true
+	}
+	return false
+}
+
+// challengeAlgorithm is the algorithm a Digest challenge offers (absent
+// means MD5, RFC 7616 3.3).
+func challengeAlgorithm(ch digest.Challenge) digest.Algorithm {
+	if ch.AlgorithmName == "" {
+		return digest.MD5
+	}
+	return ch.Algorithm
+}
+
+// digestChallenges returns the Digest challenges of an event.
+func digestChallenges(ev *analyzer.MessageEvent) []analyzer.ChallengeField {
+	var out []analyzer.ChallengeField
+	for _, c := range ev.Challenges {
+		if c.Scheme == "Digest" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// window is a bounded table of keys, each with the time it was added,
+// forgotten in insertion order once older than a span or past the cap.
+type window[V any] struct {
+	span  time.Duration
+	items map[string]*entry[V]
+	order []*entry[V]
+}
+
+type entry[V any] struct {
+	key  string
+	at   time.Time
+	val  V
+	gone bool
+}
+
+func newWindow[V any](span time.Duration) *window[V] {
+	return &window[V]{span: span, items: map[string]*entry[V]{}}
+}
+
+func (w *window[V]) get(key string) (V, bool) {
+	e := w.items[key]
+	if e == nil {
+		var zero V
+		return zero, false
+	}
+	return e.val, true
+}
+
+func (w *window[V]) put(key string, at time.Time, v V) {
+	if e := w.items[key]; e != nil {
+		e.gone = true
+	}
+	e := &entry[V]{key: strings.Clone(key), at: at, val: v}
+	w.items[e.key] = e
+	w.order = append(w.order, e)
+	for len(w.items) > maxTracked {
+		w.pop()
+	}
+}
+
+func (w *window[V]) delete(key string) {
+	if e := w.items[key]; e != nil {
+		e.gone = true
+		delete(w.items, key)
+	}
+}
+
+func (w *window[V]) pop() *entry[V] {
+	for len(w.order) > 0 {
+		e := w.order[0]
+		w.order[0] = nil
+		w.order = w.order[1:]
+		if !e.gone {
+			e.gone = true
+			delete(w.items, e.key)
+			return e
+		}
+	}
+	return nil
+}
+
+// expire removes, and returns in age order, the entries added more than
+// span before now.
+func (w *window[V]) expire(now time.Time) []*entry[V] {
+	var out []*entry[V]
+	for len(w.order) > 0 {
+		e := w.order[0]
+		if !e.gone && now.Sub(e.at) <= w.span {
+			break
+		}
+		w.order[0] = nil
+		w.order = w.order[1:]
+		if !e.gone {
+			e.gone = true
+			delete(w.items, e.key)
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// framesText lists frame numbers for a message: "12, 13".
+func framesText(fs []int) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = strconv.Itoa(f)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

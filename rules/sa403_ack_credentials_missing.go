@@ -1,0 +1,38 @@
+package rules
+
+import (
+	"github.com/sipaudit/sipaudit/analyzer"
+	"github.com/sipaudit/sipaudit/finding"
+)
+
+// SA403 ack-credentials-missing: the ACK of an authenticated INVITE does
+// not repeat the INVITE's Authorization / Proxy-Authorization values.
+// RFC 3261 22.1: UACs duplicate them in the ACK, so that a proxy that
+// authenticates every request can route the ACK. A client that does not
+// depends on proxies letting ACKs through unauthenticated. Folds per
+// User-Agent (or client) and server.
+type sa403 struct{}
+
+var sa403Info = finding.RuleInfo{
+	ID: "SA403", Name: "ack-credentials-missing", Severity: finding.Low,
+	Clause:  "RFC 3261 22.1",
+	Summary: "The ACK of an authenticated INVITE does not repeat its Authorization / Proxy-Authorization values.",
+	Help:    "Proxies that authenticate the ACK will drop it and the call fails after answer. Update the client to copy the INVITE's credentials into the ACK.",
+}
+
+func (sa403) Info() finding.RuleInfo { return sa403Info }
+
+func (sa403) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
+	if ex.AckCredentials != "missing" && ex.AckCredentials != "different" {
+		return
+	}
+	client := ex.UserAgent
+	if client == "" {
+		client = host(ex.Client)
+	}
+	f := exFinding(ex, "client "+client+" server "+ex.Server,
+		"The ACK (frames "+framesText(ex.AckFrames)+") of the INVITE that "+who(ex)+" authenticated ("+frameOf(ex)+") has "+ex.AckCredentials+" "+ex.Header+
+			" values (user agent "+quote(ex.UserAgent)+"): RFC 3261 22.1 has the ACK repeat them. Update the client.")
+	f.Frames = sortedFrames(append(f.Frames, ex.AckFrames...))
+	r.Report(f)
+}

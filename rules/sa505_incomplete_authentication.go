@@ -1,0 +1,56 @@
+package rules
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sipaudit/sipaudit/analyzer"
+	"github.com/sipaudit/sipaudit/finding"
+)
+
+// SA505 incomplete-authentication: a Digest challenge was never answered
+// within the window (no request used its nonce). Now and then that is a
+// client that gave up; in numbers it is a scanner probing which users
+// exist, or a client without the password, and each open challenge holds
+// state on the server (TS 33.203 N.2.2.3). Judged only when the capture
+// goes on past the window; folds per client and server.
+type sa505 struct {
+	span    time.Duration
+	pending *window[finding.Finding] // nonce -> the challenge
+}
+
+var sa505Info = finding.RuleInfo{
+	ID: "SA505", Name: "incomplete-authentication", Severity: finding.Low,
+	Clause:  "TS 33.203 N.2.2.3",
+	Summary: "A challenge was never answered within the window.",
+	Help:    "A client gave up (no password configured) or a scanner probes users. Check the client's configuration; if many come from one source, see SA601/SA602.",
+}
+
+func (*sa505) Info() finding.RuleInfo { return sa505Info }
+
+func (s *sa505) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
+	if ev.Retransmission {
+		return
+	}
+	if ev.Msg.Request {
+		if ev.Exchange != nil && ev.Exchange.Nonce != "" {
+			s.pending.delete(ev.Exchange.Nonce)
+		}
+		return
+	}
+	for _, c := range digestChallenges(ev) {
+		if c.Challenge.Nonce == "" || c.Challenge.Stale {
+			continue // stale challenges are SA204's
+		}
+		f := evFinding(ev, "client "+host(addr(ev.Dst))+" server "+addr(ev.Src),
+			"The "+itoa(ev.Msg.Status)+" challenge of frame "+itoa(ev.Frame())+" to "+addr(ev.Dst)+" ("+ev.RequestMethod+", Call-ID "+quote(ev.Msg.CallID)+
+				") was not answered within "+s.span.String()+": a client without the password, or a probe.")
+		s.pending.put(strings.Clone(c.Challenge.Nonce), ev.Time, f)
+	}
+}
+
+func (s *sa505) Tick(now time.Time, r analyzer.Reporter) {
+	for _, e := range s.pending.expire(now) {
+		r.Report(e.val)
+	}
+}

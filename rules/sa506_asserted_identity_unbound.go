@@ -1,0 +1,74 @@
+package rules
+
+import (
+	"github.com/sipaudit/sipaudit/analyzer"
+	"github.com/sipaudit/sipaudit/finding"
+)
+
+// SA506 asserted-identity-unbound: a request from a UE carries a
+// P-Asserted-Identity that was not registered from the request's source
+// address and port. The P-CSCF binds each registered IMPU to the address
+// the UE registered from (TS 33.203 N.2.1.2) and must not let a UE assert
+// another identity; a request whose asserted identity is not bound to its
+// source is a spoofed caller ID that the network trusts. A request is
+// judged when it comes straight from a UA (one Via) or from an address
+// that registered something; requests relayed between proxies are not.
+type sa506 struct {
+	bound *window[map[string]bool] // source ip:port -> registered IMPUs
+}
+
+var sa506Info = finding.RuleInfo{
+	ID: "SA506", Name: "asserted-identity-unbound", Severity: finding.High,
+	Clause:  "TS 33.203 N.2.1.2",
+	Summary: "A request carries a P-Asserted-Identity that was not registered from the request's source address (and port).",
+	Help:    "A UE asserts an identity it did not register: caller-ID spoofing that the network trusts. Make the P-CSCF remove P-Asserted-Identity from UE requests and assert only the identities registered from that address.",
+}
+
+func (*sa506) Info() finding.RuleInfo { return sa506Info }
+
+func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
+	m := ev.Msg
+	if ev.Retransmission {
+		return
+	}
+	if !m.Request {
+		// A 2xx to REGISTER binds To and the P-Associated-URIs to the
+		// address the REGISTER came from (the response's destination).
+		if ev.RequestMethod != "REGISTER" || m.Status < 200 || m.Status > 299 || m.ToURI == "" {
+			return
+		}
+		src := addr(ev.Dst)
+		set, _ := s.bound.get(src)
+		if set == nil {
+			set = map[string]bool{}
+		}
+		for _, u := range append([]string{m.ToURI}, m.PAssociatedURIs...) {
+			if len(set) < 64 {
+				set[analyzer.AORKey(u)] = true
+			}
+		}
+		s.bound.put(src, ev.Time, set)
+		return
+	}
+	if m.Method == "REGISTER" || len(m.PAssertedIdentities) == 0 {
+		return
+	}
+	set, registered := s.bound.get(addr(ev.Src))
+	if !registered && m.Vias > 1 {
+		return // relayed by a proxy: the asserting network element
+	}
+	for _, pai := range m.PAssertedIdentities {
+		id := analyzer.AORKey(pai)
+		if set[id] {
+			continue
+		}
+		why := "nothing was registered from there"
+		if registered {
+			why = "that address registered other identities only"
+		}
+		r.Report(evFinding(ev, "identity "+id+" source "+addr(ev.Src),
+			"A "+m.Method+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") asserts "+quote(pai)+" in P-Asserted-Identity, but "+why+
+				": a UE claims an identity it did not register. The P-CSCF must not trust P-Asserted-Identity from UEs."))
+		return
+	}
+}

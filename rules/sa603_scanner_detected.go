@@ -1,0 +1,48 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/sipaudit/sipaudit/analyzer"
+	"github.com/sipaudit/sipaudit/finding"
+)
+
+// SA603 scanner-detected: a request whose User-Agent or From display name
+// is that of a known SIP scanner (SIPVicious' friendly-scanner, sipcli,
+// VaxSIPUserAgent, sundayddr, ...). Scanners map servers and guess
+// passwords; their traffic is the prelude of toll fraud (RFC 3261 26).
+// Folds per source and scanner.
+type sa603 struct{}
+
+var sa603Info = finding.RuleInfo{
+	ID: "SA603", Name: "scanner-detected", Severity: finding.Medium,
+	Clause:  "RFC 3261 26",
+	Summary: "A User-Agent or From display name of a known SIP scanner (friendly-scanner, sipvicious, sipcli, VaxSIPUserAgent, ...).",
+	Help:    "A SIP scanner is probing the network. Block the source, drop requests with these User-Agents, and check for SA601/SA602 from it.",
+}
+
+// scanners are the names SIP scanners announce, lower case.
+var scanners = []string{
+	"friendly-scanner", "sipvicious", "sipcli", "vaxsipuseragent", "sundayddr", "sip-scan", "sipscan",
+	"iwar", "sivus", "siparmyknife", "smap", "pplsip", "voipsniffer", "sip-brute", "cisco-sip-scanner",
+}
+
+func (sa603) Info() finding.RuleInfo { return sa603Info }
+
+func (sa603) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
+	m := ev.Msg
+	if !m.Request || ev.Retransmission {
+		return
+	}
+	for _, v := range []struct{ where, text string }{{"User-Agent", m.UserAgent}, {"From display name", m.FromDisplay}} {
+		lower := strings.ToLower(v.text)
+		for _, s := range scanners {
+			if strings.Contains(lower, s) {
+				r.Report(evFinding(ev, "source "+ev.Src.Addr().String()+" scanner "+s,
+					"A "+m.Method+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") announces the SIP scanner "+quote(v.text)+" in its "+v.where+
+						": the network is being probed. Block the source."))
+				return
+			}
+		}
+	}
+}
