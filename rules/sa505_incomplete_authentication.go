@@ -12,11 +12,12 @@ import (
 // within the window (no request used its nonce). Now and then that is a
 // client that gave up; in numbers it is a scanner probing which users
 // exist, or a client without the password, and each open challenge holds
-// state on the server (TS 33.203 N.2.2.3). Judged only when the capture
-// goes on past the window; folds per client and server.
+// state on the server (TS 33.203 N.2.2.3). A challenge counts as answered
+// when any credentials follow in its Call-ID. Judged only when the
+// capture goes on past the window; folds per client and server.
 type sa505 struct {
 	span    time.Duration
-	pending *window[finding.Finding] // nonce -> the challenge
+	pending *window[finding.Finding] // Call-ID -> its open challenge
 }
 
 var sa505Info = finding.RuleInfo{
@@ -33,8 +34,10 @@ func (s *sa505) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		return
 	}
 	if ev.Msg.Request {
-		if ev.Exchange != nil && ev.Exchange.Nonce != "" {
-			s.pending.delete(ev.Exchange.Nonce)
+		// Any credentials in the dialog answer its challenge, even Basic
+		// ones (SA301's business) or ones over another nonce.
+		if ev.Exchange != nil {
+			s.pending.delete(ev.Msg.CallID)
 		}
 		return
 	}
@@ -45,7 +48,8 @@ func (s *sa505) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		f := evFinding(ev, "client "+host(addr(ev.Dst))+" server "+addr(ev.Src),
 			"The "+itoa(ev.Msg.Status)+" challenge of frame "+itoa(ev.Frame())+" to "+addr(ev.Dst)+" ("+ev.RequestMethod+", Call-ID "+quote(ev.Msg.CallID)+
 				") was not answered within "+s.span.String()+": a client without the password, or a probe.")
-		s.pending.put(strings.Clone(c.Challenge.Nonce), ev.Time, f)
+		s.pending.put(strings.Clone(ev.Msg.CallID), ev.Time, f)
+		return
 	}
 }
 

@@ -14,7 +14,9 @@ import (
 	"github.com/sipaudit/sipaudit/analyzer"
 	"github.com/sipaudit/sipaudit/capture"
 	"github.com/sipaudit/sipaudit/digest"
+	"github.com/sipaudit/sipaudit/finding"
 	"github.com/sipaudit/sipaudit/report"
+	"github.com/sipaudit/sipaudit/rules"
 )
 
 // progressMin is the input size from which a progress bar is shown.
@@ -27,6 +29,11 @@ type analyzeOpts struct {
 	format        string
 	output        string
 	progress      string
+	failOn        string
+	baseline      string
+	wordlist      string
+	rules         rules.Config
+	color         string
 }
 
 func newAnalyzeCmd() *cobra.Command {
@@ -46,7 +53,18 @@ func newAnalyzeCmd() *cobra.Command {
 	f.StringVar(&o.creds, "creds", "", "credentials `FILE` (CSV: username, realm, password, ha1_md5, ha1_sha256, ha1_sha512_256, k, opc, op, amf)")
 	f.DurationVar(&o.nonceLifetime, "nonce-lifetime", digest.DefaultNonceLifetime, "how long the reference S-CSCF accepts a nonce after its challenge (Kamailio's default)")
 	f.DurationVar(&o.txnTimeout, "transaction-timeout", analyzer.DefaultTransactionTimeout, "how long, in capture time, a request waits for its final response")
-	f.StringVar(&o.format, "format", "text", "report format: text or json")
+	f.StringVar(&o.format, "format", "text", "report format: text, json, sarif or csv")
+	f.StringVar(&o.failOn, "fail-on", "", "exit 3 when a finding at or above `SEVERITY` exists (critical, high, medium, low, info)")
+	f.StringVar(&o.baseline, "baseline", "", "hide findings already accepted: a previous JSON report, or a `FILE` of fingerprints, one per line")
+	f.StringVar(&o.wordlist, "wordlist", "", "passwords to try against one captured digest per user (SA106), one per line (`FILE`)")
+	f.StringVar(&o.color, "color", "auto", "colour in the text report: auto (on a terminal), always, never")
+	def := rules.DefaultConfig()
+	f.IntVar(&o.rules.BruteForceCount, "brute-force-count", def.BruteForceCount, "SA601: failed authentications that make a brute force")
+	f.DurationVar(&o.rules.BruteForceWindow, "brute-force-window", def.BruteForceWindow, "SA601: the window they must fall in")
+	f.DurationVar(&o.rules.ChallengeWindow, "challenge-window", def.ChallengeWindow, "SA505/SA204: how long a challenge may stay unanswered")
+	f.DurationVar(&o.rules.ReauthWindow, "reauth-window", def.ReauthWindow, "SA504: how long a UE has to re-register when the network asks it to re-authenticate")
+	f.IntVar(&o.rules.NonceBits, "nonce-bits", def.NonceBits, "SA206: minimum apparent entropy of a nonce, in bits")
+	f.IntVar(&o.rules.EnumerationUsers, "enumeration-users", def.EnumerationUsers, "SA602: distinct users one source must probe")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of stdout")
 	f.StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (large inputs on a terminal), always, never")
 	return cmd
@@ -54,11 +72,38 @@ func newAnalyzeCmd() *cobra.Command {
 
 func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 	switch o.format {
-	case "text", "json":
-	case "sarif", "csv":
-		return &exitError{exitUsage, fmt.Errorf("--format %s: not available yet (text, json)", o.format)}
+	case "text", "json", "sarif", "csv":
 	default:
-		return &exitError{exitUsage, fmt.Errorf("--format %q: want text or json", o.format)}
+		return &exitError{exitUsage, fmt.Errorf("--format %q: want text, json, sarif or csv", o.format)}
+	}
+	failOn := finding.Severity(0)
+	if o.failOn != "" {
+		var err error
+		if failOn, err = finding.ParseSeverity(o.failOn); err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--fail-on: %w", err)}
+		}
+	}
+	switch o.color {
+	case "auto", "always", "never":
+	default:
+		return &exitError{exitUsage, fmt.Errorf("--color %q: want auto, always or never", o.color)}
+	}
+	if o.rules.BruteForceCount <= 0 || o.rules.BruteForceWindow <= 0 || o.rules.ChallengeWindow <= 0 ||
+		o.rules.ReauthWindow <= 0 || o.rules.NonceBits <= 0 || o.rules.EnumerationUsers <= 0 {
+		return &exitError{exitUsage, errors.New("rule thresholds and windows must be positive")}
+	}
+	var baseline map[string]bool
+	if o.baseline != "" {
+		var err error
+		if baseline, err = readBaseline(o.baseline); err != nil {
+			return &exitError{exitUsage, err}
+		}
+	}
+	if o.wordlist != "" {
+		if err := checkReadable(o.wordlist); err != nil {
+			return &exitError{exitUsage, err}
+		}
+		o.rules.Crack = crackWith(cmd, o.wordlist, o.progress)
 	}
 	switch o.progress {
 	case "auto", "always", "never":
@@ -100,7 +145,12 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 		onExchange = rep.ExchangeSummary.Add
 		onDialog = func(d *analyzer.Dialog) { rep.DialogStates[string(d.State)]++ }
 	}
+	engine := analyzer.NewEngine(0, rules.All(o.rules)...)
+	for _, r := range engine.Rules() {
+		rep.Rules = append(rep.Rules, r.Info())
+	}
 	an := analyzer.New(analyzer.Config{
+		Rules:              engine,
 		Verifier:           ver,
 		TransactionTimeout: o.txnTimeout,
 		MaxMessage:         capture.DefaultLimits().MaxMessage,
@@ -130,6 +180,16 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 		}
 	}
 	an.Close() // exchanges and dialogs come out in capture order
+	for _, f := range engine.Findings() {
+		if baseline[f.Fingerprint] {
+			rep.Baselined++
+			continue
+		}
+		rep.Findings = append(rep.Findings, f)
+	}
+	if n := engine.Dropped(); n > 0 {
+		fmt.Fprintf(stderr, "sipaudit: %d findings beyond the first %d were not kept\n", n, analyzer.DefaultMaxFindings)
+	}
 	rep.Stats = an.Stats()
 	rep.Stats.Packets = rep.Capture.Packets
 	out := cmd.OutOrStdout()
@@ -142,16 +202,28 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 		out = f
 	}
 	var err error
-	if o.format == "json" {
+	switch o.format {
+	case "json":
 		err = report.WriteJSON(out, rep)
-	} else {
-		err = report.WriteText(out, rep)
+	case "sarif":
+		err = report.WriteSARIF(out, rep)
+	case "csv":
+		err = report.WriteCSV(out, rep)
+	default:
+		err = report.WriteTextWithOptions(out, rep, report.WriteTextOptions{Color: useColor(out, o.color)})
 	}
 	if err != nil {
 		return &exitError{exitInput, fmt.Errorf("writing the report: %w", err)}
 	}
 	if inputFailed {
 		return &exitError{code: exitInput, err: errors.New("")}
+	}
+	if failOn != 0 {
+		for _, f := range rep.Findings {
+			if f.Severity >= failOn {
+				return &exitError{exitFailedOn, fmt.Errorf("%d findings, the first at or above %s: %s %s", len(rep.Findings), failOn, f.Rule, f.Name)}
+			}
+		}
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newAnalyzeCmd())
+	root.AddCommand(newAnalyzeCmd(), newRulesCmd())
 	return root
 }
 
