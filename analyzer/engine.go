@@ -57,6 +57,10 @@ type FinishRule interface {
 // wins).
 type Reporter interface {
 	Report(f finding.Finding)
+	// Again folds one more occurrence into the finding with this key,
+	// if there is one, and says so: a rule can then skip building the
+	// finding again.
+	Again(key string, at time.Time) bool
 }
 
 // MessageEvent is one SIP message as a rule sees it. It is valid during
@@ -113,7 +117,6 @@ type Engine struct {
 	fins     []ruleFor[FinishRule]
 	input    string
 	max      int
-	byKey    map[string]*finding.Finding
 	findings []*finding.Finding
 	dropped  int
 }
@@ -124,8 +127,9 @@ type ruleFor[T any] struct {
 }
 
 type reporter struct {
-	e    *Engine
-	info finding.RuleInfo
+	e     *Engine
+	info  finding.RuleInfo
+	byKey map[string]*finding.Finding
 }
 
 // NewEngine returns an engine running rules, holding at most max
@@ -134,9 +138,9 @@ func NewEngine(max int, rules ...Rule) *Engine {
 	if max <= 0 {
 		max = DefaultMaxFindings
 	}
-	e := &Engine{rules: rules, max: max, byKey: map[string]*finding.Finding{}}
+	e := &Engine{rules: rules, max: max}
 	for _, r := range rules {
-		rep := &reporter{e: e, info: r.Info()}
+		rep := &reporter{e: e, info: r.Info(), byKey: map[string]*finding.Finding{}}
 		if m, ok := r.(MessageRule); ok {
 			e.msgs = append(e.msgs, ruleFor[MessageRule]{m, rep})
 		}
@@ -177,8 +181,27 @@ func (e *Engine) Findings() []*finding.Finding {
 // Dropped counts findings not kept because the cap was reached.
 func (e *Engine) Dropped() int { return e.dropped }
 
+func (r *reporter) Again(key string, at time.Time) bool {
+	old := r.byKey[key]
+	if old == nil {
+		return false
+	}
+	old.Count++
+	if at.After(old.LastTime) {
+		old.LastTime = at
+	}
+	return true
+}
+
 func (r *reporter) Report(f finding.Finding) {
 	e := r.e
+	if old := r.byKey[f.Key]; old != nil {
+		r.Again(f.Key, f.Time)
+		if f.Severity > old.Severity {
+			old.Severity, old.Message = f.Severity, f.Message
+		}
+		return
+	}
 	f.Rule, f.Name, f.Clause = r.info.ID, r.info.Name, r.info.Clause
 	if f.Severity == 0 {
 		f.Severity = r.info.Severity
@@ -189,24 +212,14 @@ func (r *reporter) Report(f finding.Finding) {
 	if f.Frames == nil {
 		f.Frames = []int{}
 	}
-	f.Fingerprint = finding.Fingerprint(f.Rule, f.Key)
-	if old := e.byKey[f.Fingerprint]; old != nil {
-		old.Count++
-		if f.Time.After(old.LastTime) {
-			old.LastTime = f.Time
-		}
-		if f.Severity > old.Severity {
-			old.Severity, old.Message = f.Severity, f.Message
-		}
-		return
-	}
 	if len(e.findings) >= e.max {
 		e.dropped++
 		return
 	}
+	f.Fingerprint = finding.Fingerprint(f.Rule, f.Key)
 	f.Count, f.LastTime = 1, f.Time
 	p := &f
-	e.byKey[f.Fingerprint] = p
+	r.byKey[f.Key] = p
 	e.findings = append(e.findings, p)
 }
 

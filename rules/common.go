@@ -212,9 +212,12 @@ func (w *window[V]) get(key string) (V, bool) {
 	return e.val, true
 }
 
+// put sets the value of key. A key already held keeps its place (and
+// the time it was first put): windows forget in first-seen order.
 func (w *window[V]) put(key string, at time.Time, v V) {
 	if e := w.items[key]; e != nil {
-		e.gone = true
+		e.val = v
+		return
 	}
 	e := &entry[V]{key: strings.Clone(key), at: at, val: v}
 	w.items[e.key] = e
