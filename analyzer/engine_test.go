@@ -32,7 +32,7 @@ func (r *testRule) Message(ev *MessageEvent, rep Reporter) {
 	rep.Report(finding.Finding{Key: "method " + ev.Msg.Method, Frames: []int{ev.Frame()}, Time: ev.Time, Severity: sev, Message: ev.Msg.Method + " seen"})
 }
 
-func (r *testRule) Tick(time.Time, Reporter)               { r.ticks++ }
+func (r *testRule) Tick(time.Time, Reporter)             { r.ticks++ }
 func (r *testRule) Registration(*Registration, Reporter) { r.regs++ }
 func (r *testRule) Finish(Reporter)                      { r.finished++ }
 

@@ -162,7 +162,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 			ex.Reference, ex.Reason = digest.Unverifiable.String(), err.Error()
 			return ex
 		}
-		ex.Username = user
+		ex.Username = strings.Clone(user) // not a view into the decoded password
 		r := a.ver.VerifyBasic(user, pw)
 		clear(pw)
 		ex.Result, ex.Reference, ex.Cause, ex.Reason = r, r.Verdict.String(), string(r.Cause), r.Reason

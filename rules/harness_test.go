@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/sipaudit/sipaudit/capture"
 	"github.com/sipaudit/sipaudit/digest"
 	"github.com/sipaudit/sipaudit/finding"
+	"github.com/sipaudit/sipaudit/internal/pcapgen"
 )
 
 // The rule tests are tables of scenarios: byte-exact SIP messages (CRLF
@@ -66,9 +69,12 @@ type ruleCase struct {
 	check func(t *testing.T, fs []*finding.Finding)
 }
 
+var writeFixtures = flag.Bool("fixtures", false, "write each rule's first firing UDP case to testdata/rules (end-to-end fixtures)")
+
 var (
-	coverageMu sync.Mutex
-	coverage   = map[string][2]int{} // rule ID -> firing, quiet cases
+	fixturesWritten = map[string]bool{}
+	coverageMu      sync.Mutex
+	coverage        = map[string][2]int{} // rule ID -> firing, quiet cases
 )
 
 // ruleTest runs the cases of one rule.
@@ -91,6 +97,9 @@ func ruleTest(t *testing.T, id string, cases []ruleCase) {
 				c.check(t, fs)
 			}
 		})
+		if c.fire > 0 && *writeFixtures {
+			writeFixture(t, id, c)
+		}
 		coverageMu.Lock()
 		n := coverage[id]
 		if c.fire > 0 {
@@ -330,4 +339,52 @@ func TestHarness(t *testing.T) {
 	if an.Stats().AuthExchanges != 1 {
 		t.Fatalf("%d exchanges", an.Stats().AuthExchanges)
 	}
+}
+
+// writeFixture writes a firing case as testdata/rules/<id>.pcap (and
+// <id>.creds.csv when it has password credentials), for the end-to-end
+// test of cmd/sipaudit: each rule fires from a committed capture. Only
+// cases over UDP with the default configuration are written; the first
+// such case of each rule wins.
+func writeFixture(t *testing.T, id string, c ruleCase) {
+	t.Helper()
+	if fixturesWritten[id] || !reflect.DeepEqual(c.cfg, Config{}) {
+		return
+	}
+	var csv strings.Builder
+	if len(c.creds) > 0 {
+		csv.WriteString("username,realm,password\n")
+		for _, cr := range c.creds {
+			if cr.Secret.Password == nil || strings.ContainsAny(cr.Username+cr.Realm+string(cr.Secret.Password), ",\"\n") {
+				return
+			}
+			csv.WriteString(cr.Username + "," + cr.Realm + "," + string(cr.Secret.Password) + "\n")
+		}
+	}
+	capt := pcapgen.NewCapture()
+	capt.Step = 0
+	for _, p := range c.pkts {
+		if p.tr != capture.UDP {
+			return
+		}
+		capt.Now = base.Add(p.at)
+		capt.AddIP(pcapgen.BuildUDP(netip.MustParseAddrPort(p.src), netip.MustParseAddrPort(p.dst), []byte(p.text)))
+	}
+	data, err := capt.Pcap(pcapgen.PcapOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join("..", "testdata", "rules")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, id+".pcap"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if csv.Len() > 0 {
+		if err := os.WriteFile(filepath.Join(dir, id+".creds.csv"), []byte(csv.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fixturesWritten[id] = true
 }

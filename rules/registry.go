@@ -86,7 +86,7 @@ func All(cfg Config) []analyzer.Rule {
 		sa301{},
 		sa302{},
 		sa303{},
-		sa304{},
+		&sa304{},
 		sa305{},
 		sa401{},
 		sa402{},

@@ -7,8 +7,9 @@ import (
 )
 
 // SA102 valid-response-rejected: the server refused (403, or a new
-// 401/407 without stale=true) a response that the reference computes as
-// right, over a fresh nonce the server itself issued. The subscriber is
+// 401/407 without stale=true; not another failure such as 423 or 503) a
+// response that the reference computes as right, over a fresh nonce the
+// server itself issued. The subscriber is
 // locked out although it knows its password: usually the server holds a
 // different password or H(A1) than the one provisioned, or mishandles
 // nonce-count. Needs known credentials.
@@ -25,7 +26,11 @@ var sa102Info = finding.RuleInfo{
 func (sa102) Info() finding.RuleInfo { return sa102Info }
 
 func (sa102) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
-	if ex.Result.Verdict != digest.Valid || !refused(ex) || len(ex.ChallengeFrames) == 0 {
+	// Only a refusal of the credentials counts: 403, or a new challenge
+	// without stale=true. Other failures of a REGISTER (423 Interval Too
+	// Brief, 500, 503) come after the credentials were accepted.
+	if ex.Result.Verdict != digest.Valid || len(ex.ChallengeFrames) == 0 ||
+		!(ex.Status == 403 || ex.ServerVerdict == "challenged") {
 		return
 	}
 	// A challenge for the other header is another server asking (a

@@ -14,8 +14,11 @@ import (
 // the username, the user part of the IMPU, or the realm, or it is in the
 // wordlist the user gave (--wordlist). Anyone who captures one exchange
 // recovers such a password offline in seconds (seed 000: WebRTC clients
-// over cleartext WebSocket). The password itself is never reported: the
-// finding says it was found, how, and its length.
+// over cleartext WebSocket). Only digests the server did not refuse are
+// audited (one per user, the first): a digest it refused, or one the
+// known password does not produce, is somebody's guess (a scanner trying
+// the username as password), not the user's password. The password itself
+// is never reported: the finding says it was found, how, and its length.
 type sa106 struct {
 	crack   func([]crack.Target) []crack.Result
 	tried   map[string]bool // users whose trivial passwords were tried
@@ -51,6 +54,11 @@ func target(ex *analyzer.Exchange) (crack.Target, bool) {
 }
 
 func (s *sa106) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
+	// A refused or wrong digest is a guess, not the user's password; the
+	// user's next exchange is audited instead.
+	if refused(ex) || !accepted(ex) && ex.Result.Cause == digest.CauseWrongDigest {
+		return
+	}
 	user := ex.Username + "\x00" + ex.Realm
 	if s.tried[user] || len(s.tried) >= maxCrackTargets {
 		return
@@ -60,9 +68,15 @@ func (s *sa106) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	s.tried[user] = true
+	// The IMPU is the To of a REGISTER; the To of other requests is the
+	// callee, whose name says nothing about the caller's password.
+	impu := ex.From
+	if ex.Method == "REGISTER" {
+		impu = ex.To
+	}
 	for _, guess := range []struct{ what, pw string }{
 		{"the username", ex.Username},
-		{"the user part of the IMPU", userPart(ex.To)},
+		{"the user part of the IMPU", userPart(impu)},
 		{"the user part of the From URI", userPart(ex.From)},
 		{"the realm", ex.Realm},
 	} {

@@ -1,14 +1,22 @@
 package rules
 
 import (
+	"strings"
+
 	"github.com/sipaudit/sipaudit/analyzer"
+	"github.com/sipaudit/sipaudit/digest"
 	"github.com/sipaudit/sipaudit/finding"
 )
 
 // SA301 basic-auth: a Basic challenge or Basic credentials. Basic sends
 // the password itself, base64-encoded, in every request: anybody on the
-// path reads it. RFC 3261 22.1 deprecates Basic for SIP. The finding
-// never shows the password.
+// path reads it. RFC 3261 22.1 deprecates Basic for SIP. Credentials are
+// looked for in every Authorization and Proxy-Authorization field of a
+// request, not only the one its exchange is about (a Basic field next to
+// a Digest one counts); ACK and CANCEL, which repeat the INVITE's
+// credentials, are not counted again. Occurrences fold per user and
+// server (credentials) or per server (challenges). The finding never
+// shows the password.
 type sa301 struct{}
 
 var sa301Info = finding.RuleInfo{
@@ -25,13 +33,19 @@ func (sa301) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		return
 	}
 	if ev.Msg.Request {
-		ex := ev.Exchange
-		if ex == nil || ex.Scheme != "Basic" {
+		m := ev.Msg
+		if m.Method == "ACK" || m.Method == "CANCEL" {
 			return
 		}
-		r.Report(evFinding(ev, "credentials user "+ex.Username+" server "+addr(ev.Dst),
-			"A "+ex.Method+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") carries Basic credentials for "+who(ex)+
-				": the password crosses the wire in clear and must be considered known. Change it, and disable Basic on the client and the server."))
+		user, ok := basicCredentials(m)
+		if !ok {
+			return
+		}
+		f := evFinding(ev, "credentials user "+user+" server "+addr(ev.Dst),
+			"A "+m.Method+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") carries Basic credentials for "+quote(user)+
+				": the password crosses the wire in clear and must be considered known. Change it, and disable Basic on the client and the server.")
+		f.Username = user
+		r.Report(f)
 		return
 	}
 	for _, c := range ev.Challenges {
@@ -42,4 +56,28 @@ func (sa301) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 			return
 		}
 	}
+}
+
+// basicCredentials finds Basic credentials in the Authorization and
+// Proxy-Authorization fields of a request and returns their user-id (a
+// copy: the decoded text also holds the password).
+func basicCredentials(m *analyzer.Msg) (user string, ok bool) {
+	for _, f := range m.Auth {
+		if f.Kind != analyzer.Authorization && f.Kind != analyzer.ProxyAuthorization {
+			continue
+		}
+		auths, _ := digest.Parse(f.Value)
+		for _, au := range auths {
+			if !au.IsBasic() {
+				continue
+			}
+			u, pw, err := digest.ParseBasic(au)
+			clear(pw)
+			if err != nil {
+				u = ""
+			}
+			return strings.Clone(u), true
+		}
+	}
+	return "", false
 }

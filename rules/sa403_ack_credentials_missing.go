@@ -9,7 +9,10 @@ import (
 // not repeat the INVITE's Authorization / Proxy-Authorization values.
 // RFC 3261 22.1: UACs duplicate them in the ACK, so that a proxy that
 // authenticates every request can route the ACK. A client that does not
-// depends on proxies letting ACKs through unauthenticated. Folds per
+// depends on proxies letting ACKs through unauthenticated. "Authenticated"
+// means the server took the INVITE's credentials (it was let through,
+// whatever the callee answered); the ACK of a 401/407 or 403 to an
+// INVITE whose credentials were refused or stale is not judged. Folds per
 // User-Agent (or client) and server.
 type sa403 struct{}
 
@@ -23,7 +26,7 @@ var sa403Info = finding.RuleInfo{
 func (sa403) Info() finding.RuleInfo { return sa403Info }
 
 func (sa403) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
-	if ex.AckCredentials != "missing" && ex.AckCredentials != "different" {
+	if ex.AckCredentials != "missing" && ex.AckCredentials != "different" || !accepted(ex) {
 		return
 	}
 	client := ex.UserAgent
