@@ -6,9 +6,12 @@ import (
 )
 
 // SA501 dereg-after-failed-reauth: a re-registration of a registered
-// IMPU failed authentication, and the network then ended the
-// registration (a reg-event NOTIFY with deactivated, rejected or
-// terminated) before any successful registration. A failed
+// IMPU (registered by a REGISTER 2xx, or reported active by a reg-event)
+// failed authentication, and the network then ended the registration (a
+// reg-event NOTIFY with deactivated, rejected, probation, unregistered or
+// terminated: the binding is gone) before any successful registration.
+// Only an end on the registration's own timer (expired) or a
+// de-registration by the UE (a REGISTER 2xx) is the ordinary end. A failed
 // re-authentication must leave the registration alone (TS 33.203 6.1.1,
 // TS 24.229 5.4.1.2.2, seed 003): otherwise anyone who sends one bad
 // REGISTER in a subscriber's name de-registers the subscriber, a denial
@@ -32,11 +35,16 @@ func (sa501) Registration(g *analyzer.Registration, r analyzer.Reporter) {
 		switch {
 		case e.Origin == "register" && (e.Event == "registered" || e.Event == "refreshed" || e.Event == "shortened"):
 			live, failed = true, nil
+		case e.Origin == "reg-event" && (e.Event == "registered" || e.Event == "created" || e.Event == "refreshed" || e.Event == "shortened"):
+			// The network reports the binding active: registered, even when
+			// the REGISTER that made it is not in the capture.
+			live = true
 		case e.Origin == "register" && e.Event == "rejected" && e.Status != 401 && e.Status != 407:
 			if live && failed == nil {
 				failed = e
 			}
-		case e.Origin == "reg-event" && (e.Event == "deactivated" || e.Event == "rejected" || e.Event == "terminated"):
+		case e.Origin == "reg-event" && (e.Event == "deactivated" || e.Event == "rejected" || e.Event == "terminated" ||
+			e.Event == "probation" || e.Event == "unregistered"):
 			if failed != nil {
 				r.Report(finding.Finding{
 					Input: g.Input, Frames: []int{failed.Frame, e.Frame}, Time: failed.Time,

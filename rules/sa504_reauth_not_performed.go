@@ -12,7 +12,8 @@ import (
 // contact event shortened) and no REGISTER from the UE followed within
 // the window. The S-CSCF then de-registers the user (TS 24.229 5.4.1.6,
 // seed 003): the UE's stack ignores the reg-event. Judged only when the
-// capture goes on past the window.
+// capture goes on past the window; one NOTIFY is one request, however many
+// of its contacts are shortened.
 type sa504 struct {
 	span time.Duration
 	now  time.Time
@@ -30,10 +31,15 @@ func (*sa504) Info() finding.RuleInfo { return sa504Info }
 func (s *sa504) Tick(now time.Time, _ analyzer.Reporter) { s.now = now }
 
 func (s *sa504) Registration(g *analyzer.Registration, r analyzer.Reporter) {
+	judged := 0 // the frame of the last NOTIFY judged: one NOTIFY is one request
 	for i, e := range g.Events {
 		if e.Origin != "reg-event" || e.Event != "re-authenticate" && e.Event != "shortened" {
 			continue
 		}
+		if e.Frame == judged {
+			continue
+		}
+		judged = e.Frame
 		deadline := e.Time.Add(s.span)
 		if s.now.Before(deadline) {
 			continue // the capture ends before the window does

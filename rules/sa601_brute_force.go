@@ -13,8 +13,10 @@ import (
 // 60 s). Online password guessing, or credential stuffing across users
 // from one host; it also loads the HSS with authentication requests (TS
 // 33.203 6.1.1, DoS note). A failure is an answer the server refused
-// (403 or a new challenge without stale=true). One finding per burst;
-// bursts of the same user or source fold together.
+// (403 or a new challenge without stale=true). One finding per burst:
+// when one failure completes both a user's and a source's burst (one
+// host guessing one account), it is reported once, for the user; bursts
+// of the same user or source fold together.
 type sa601 struct {
 	n      int
 	span   time.Duration
@@ -40,11 +42,24 @@ func (s *sa601) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	if !refused(ex) {
 		return
 	}
-	s.count(ex, r, "user "+ex.Username+" "+ex.Realm, "for "+who(ex))
-	s.count(ex, r, "source "+host(ex.Client), "from "+host(ex.Client))
+	userKey, srcKey := "user "+ex.Username+" "+ex.Realm, "source "+host(ex.Client)
+	user, byUser := s.count(ex, userKey)
+	src, bySource := s.count(ex, srcKey)
+	// One guesser trying one account trips both counts on the same
+	// failure: that is one burst, reported once (by user), and the source's
+	// count is spent with it.
+	switch {
+	case byUser:
+		src.reported = src.reported || bySource
+		s.report(ex, r, user, userKey, "for "+who(ex))
+	case bySource:
+		s.report(ex, r, src, srcKey, "from "+host(ex.Client))
+	}
 }
 
-func (s *sa601) count(ex *analyzer.Exchange, r analyzer.Reporter, key, what string) {
+// count adds a failure to the burst of key and says whether the burst
+// has just reached the threshold (and is to be reported).
+func (s *sa601) count(ex *analyzer.Exchange, key string) (*burst, bool) {
 	b, _ := s.counts.get(key)
 	if b == nil {
 		b = &burst{}
@@ -64,9 +79,10 @@ func (s *sa601) count(ex *analyzer.Exchange, r analyzer.Reporter, key, what stri
 	if len(b.times) < s.n {
 		b.times, b.frames = append(b.times, ex.Time), append(b.frames, ex.Frame)
 	}
-	if len(b.times) < s.n || b.reported {
-		return
-	}
+	return b, len(b.times) >= s.n && !b.reported
+}
+
+func (s *sa601) report(ex *analyzer.Exchange, r analyzer.Reporter, b *burst, key, what string) {
 	b.reported = true
 	f := exFinding(ex, key,
 		strconv.Itoa(s.n)+" failed authentications "+what+" within "+ex.Time.Sub(b.times[0]).Round(time.Millisecond).String()+

@@ -9,7 +9,8 @@ import (
 
 // SA603 scanner-detected: a request whose User-Agent or From display name
 // is that of a known SIP scanner (SIPVicious' friendly-scanner, sipcli,
-// VaxSIPUserAgent, sundayddr, ...). Scanners map servers and guess
+// VaxSIPUserAgent, sundayddr, ...), named as a word of its own, not
+// inside a longer one (SIPClient, the name Siwar). Scanners map servers and guess
 // passwords; their traffic is the prelude of toll fraud (RFC 3261 26).
 // Folds per source and scanner.
 type sa603 struct{}
@@ -37,7 +38,7 @@ func (sa603) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	for _, v := range []struct{ where, text string }{{"User-Agent", m.UserAgent}, {"From display name", m.FromDisplay}} {
 		lower := strings.ToLower(v.text)
 		for _, s := range scanners {
-			if strings.Contains(lower, s) {
+			if containsName(lower, s) {
 				r.Report(evFinding(ev, "source "+ev.Src.Addr().String()+" scanner "+s,
 					"A "+m.Method+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") announces the SIP scanner "+quote(v.text)+" in its "+v.where+
 						": the network is being probed. Block the source."))
@@ -45,4 +46,25 @@ func (sa603) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 			}
 		}
 	}
+}
+
+// containsName reports whether name occurs in s as a name of its own: not
+// inside a longer word ("sipcli/v1.8" names sipcli, "SIPClient" does not;
+// "iWar" is a scanner, "Siwar" a person). A version number may follow
+// ("smap2").
+func containsName(s, name string) bool {
+	letter := func(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+	for from := 0; from+len(name) <= len(s); {
+		i := strings.Index(s[from:], name)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(name)
+		if (i == 0 || !letter(s[i-1]) && !(s[i-1] >= '0' && s[i-1] <= '9')) && (end == len(s) || !letter(s[end])) {
+			return true
+		}
+		from = i + 1
+	}
+	return false
 }
