@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"iter"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -173,15 +174,16 @@ func challengeAlgorithm(ch digest.Challenge) digest.Algorithm {
 	return ch.Algorithm
 }
 
-// digestChallenges returns the Digest challenges of an event.
-func digestChallenges(ev *analyzer.MessageEvent) []analyzer.ChallengeField {
-	var out []analyzer.ChallengeField
-	for _, c := range ev.Challenges {
-		if c.Scheme == "Digest" {
-			out = append(out, c)
+// digestChallenges yields the Digest challenges of an event, without
+// copying them.
+func digestChallenges(ev *analyzer.MessageEvent) iter.Seq[*analyzer.ChallengeField] {
+	return func(yield func(*analyzer.ChallengeField) bool) {
+		for i := range ev.Challenges {
+			if c := &ev.Challenges[i]; c.Scheme == "Digest" && !yield(c) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // window is a bounded table of keys, each with the time it was added,

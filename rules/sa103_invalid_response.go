@@ -25,7 +25,11 @@ func (sa103) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	if ex.Result.Verdict != digest.Invalid || ex.Result.Cause != digest.CauseWrongDigest || !refused(ex) {
 		return
 	}
-	r.Report(exFinding(ex, "user "+ex.Username+" "+ex.Realm+" from "+host(ex.Client),
+	key := "user " + ex.Username + " " + ex.Realm + " from " + host(ex.Client)
+	if r.Again(key, ex.Time) {
+		return
+	}
+	r.Report(exFinding(ex, key,
 		"A "+ex.Method+" from "+who(ex)+" at "+ex.Client+" ("+frameOf(ex)+") carried a wrong "+ex.Algorithm+
 			" response and the server refused it ("+status(ex)+"): a wrong password on the device, or a guess."))
 }

@@ -29,7 +29,11 @@ func (sa104) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		ex.RspAuth != "missing" || strings.HasPrefix(strings.ToUpper(ex.Algorithm), "AKA") || ex.Nonce == "" {
 		return
 	}
-	r.Report(exFinding(ex, "server "+ex.Server+" realm "+ex.Realm,
+	key := "server " + ex.Server + " realm " + ex.Realm
+	if r.Again(key, ex.Time) {
+		return
+	}
+	r.Report(exFinding(ex, key,
 		"The "+status(ex)+" to the authenticated REGISTER of "+who(ex)+" (frames "+framesText(ex.ResponseFrames)+") has no Authentication-Info rspauth: "+
 			"the UE cannot verify that the network knows its password. Configure the registrar to send rspauth."))
 }

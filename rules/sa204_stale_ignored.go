@@ -53,7 +53,7 @@ func (s *sa204) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		return
 	}
 	var resp *staleResponse
-	for _, c := range digestChallenges(ev) {
+	for c := range digestChallenges(ev) {
 		if !c.Challenge.Stale || c.Challenge.Nonce == "" {
 			continue
 		}

@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"strings"
+	"hash/maphash"
 	"time"
 
 	"github.com/sipaudit/sipaudit/analyzer"
@@ -18,10 +18,14 @@ type sa205 struct {
 	seen *window[nonceUse]
 }
 
+// nonceUse is where a nonce was first issued: the dialog and user
+// hashed, so that ten minutes of challenges cost little memory.
 type nonceUse struct {
-	callID, user string
+	dialog, user uint64
 	frame        int
 }
+
+var nonceSeed = maphash.MakeSeed()
 
 var sa205Info = finding.RuleInfo{
 	ID: "SA205", Name: "nonce-reused", Severity: finding.High,
@@ -37,22 +41,26 @@ func (s *sa205) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		return
 	}
 	user := analyzer.AORKey(ev.Msg.ToURI)
-	for _, c := range digestChallenges(ev) {
+	for c := range digestChallenges(ev) {
 		n := c.Challenge.Nonce
 		if n == "" {
 			continue
 		}
 		prev, ok := s.seen.get(n)
 		if !ok {
-			s.seen.put(n, ev.Time, nonceUse{strings.Clone(ev.Msg.CallID), user, ev.Frame()})
+			s.seen.put(n, ev.Time, nonceUse{maphash.String(nonceSeed, ev.Msg.CallID), maphash.String(nonceSeed, user), ev.Frame()})
 			continue
 		}
-		if prev.callID == ev.Msg.CallID && prev.user == user {
+		if prev.dialog == maphash.String(nonceSeed, ev.Msg.CallID) && prev.user == maphash.String(nonceSeed, user) {
 			continue
+		}
+		other := "in another dialog"
+		if prev.user != maphash.String(nonceSeed, user) {
+			other = "for another user"
 		}
 		f := evFinding(ev, "nonce "+n,
 			"The server at "+addr(ev.Src)+" issued nonce "+quote(n)+" again (frame "+itoa(ev.Frame())+", for "+quote(user)+
-				") after issuing it in frame "+itoa(prev.frame)+" for "+quote(prev.user)+" in another dialog: responses to it can be replayed across dialogs. Make nonces unique.")
+				") after issuing it in frame "+itoa(prev.frame)+" "+other+": responses to it can be replayed across dialogs. Make nonces unique.")
 		f.Frames = sortedFrames(append(f.Frames, prev.frame))
 		r.Report(f)
 	}

@@ -45,7 +45,7 @@ func (s *sa206) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if ev.Msg.Request || ev.Retransmission {
 		return
 	}
-	for _, c := range digestChallenges(ev) {
+	for c := range digestChallenges(ev) {
 		n := c.Challenge.Nonce
 		if n == "" {
 			continue

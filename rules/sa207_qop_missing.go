@@ -24,7 +24,7 @@ func (sa207) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if ev.Msg.Request || ev.Retransmission {
 		return
 	}
-	for _, c := range digestChallenges(ev) {
+	for c := range digestChallenges(ev) {
 		if len(c.Challenge.QOP) > 0 {
 			continue
 		}

@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"strings"
+	"hash/maphash"
 
 	"github.com/sipaudit/sipaudit/analyzer"
 	"github.com/sipaudit/sipaudit/finding"
@@ -17,7 +17,7 @@ type sa208 struct {
 }
 
 type cnonceUse struct {
-	nonce string
+	nonce uint64 // hashed: ten minutes of exchanges cost little memory
 	frame int
 }
 
@@ -37,10 +37,10 @@ func (s *sa208) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	key := ex.Username + "\x00" + ex.CNonce
 	prev, ok := s.seen.get(key)
 	if !ok {
-		s.seen.put(key, ex.Time, cnonceUse{strings.Clone(ex.Nonce), ex.Frame})
+		s.seen.put(key, ex.Time, cnonceUse{maphash.String(nonceSeed, ex.Nonce), ex.Frame})
 		return
 	}
-	if prev.nonce == ex.Nonce {
+	if prev.nonce == maphash.String(nonceSeed, ex.Nonce) {
 		return
 	}
 	f := exFinding(ex, "user "+ex.Username+" cnonce "+ex.CNonce,

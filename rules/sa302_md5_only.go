@@ -27,7 +27,7 @@ func (sa302) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	chs := digestChallenges(ev)
 	md5, strong := false, false
 	realm := ""
-	for _, c := range chs {
+	for c := range chs {
 		a := challengeAlgorithm(c.Challenge)
 		md5 = md5 || isMD5Family(a)
 		strong = strong || isStrong(a)
@@ -38,7 +38,11 @@ func (sa302) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if !md5 || strong {
 		return
 	}
-	r.Report(evFinding(ev, "server "+addr(ev.Src)+" realm "+realm,
+	key := "server " + addr(ev.Src) + " realm " + realm
+	if r.Again(key, ev.Time) {
+		return
+	}
+	r.Report(evFinding(ev, key,
 		"The challenge of frame "+itoa(ev.Frame())+" from "+addr(ev.Src)+" (realm "+quote(realm)+") offers MD5 only: "+
 			"every captured response can be attacked offline at MD5 speed. Offer SHA-256 first."))
 }

@@ -25,7 +25,7 @@ func (sa303) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		return
 	}
 	md5First := false
-	for _, c := range digestChallenges(ev) {
+	for c := range digestChallenges(ev) {
 		a := challengeAlgorithm(c.Challenge)
 		if isMD5Family(a) {
 			md5First = true

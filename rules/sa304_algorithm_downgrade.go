@@ -99,6 +99,10 @@ func (s *sa304) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	default:
 		return
 	}
-	r.Report(exFinding(ex, "user "+ex.Username+" server "+ex.Server,
+	key := "user " + ex.Username + " server " + ex.Server
+	if r.Again(key, ex.Time) {
+		return
+	}
+	r.Report(exFinding(ex, key,
 		"The client of "+who(ex)+" "+why+" ("+frameOf(ex)+", server answered "+status(ex)+"). Update the client to use the strongest algorithm offered; make the server refuse others."))
 }

@@ -30,7 +30,11 @@ func (sa305) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	default:
 		return
 	}
-	r.Report(exFinding(ex, "server "+ex.Server+" transport "+ex.Transport,
+	key := "server " + ex.Server + " transport " + ex.Transport
+	if r.Again(key, ex.Time) {
+		return
+	}
+	r.Report(exFinding(ex, key,
 		"Digest credentials reach "+ex.Server+" over "+ex.Transport+" in clear (first: "+who(ex)+", "+frameOf(ex)+
 			"): anyone on the path can capture them and guess the passwords offline. Use TLS (or WSS)."))
 }

@@ -33,7 +33,11 @@ func (sa403) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	if client == "" {
 		client = host(ex.Client)
 	}
-	f := exFinding(ex, "client "+client+" server "+ex.Server,
+	key := "client " + client + " server " + ex.Server
+	if r.Again(key, ex.Time) {
+		return
+	}
+	f := exFinding(ex, key,
 		"The ACK (frames "+framesText(ex.AckFrames)+") of the INVITE that "+who(ex)+" authenticated ("+frameOf(ex)+") has "+ex.AckCredentials+" "+ex.Header+
 			" values (user agent "+quote(ex.UserAgent)+"): RFC 3261 22.1 has the ACK repeat them. Update the client.")
 	f.Frames = sortedFrames(append(f.Frames, ex.AckFrames...))

@@ -27,7 +27,7 @@ func (sa502) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if m.Request || ev.Retransmission || m.Vias > 1 {
 		return
 	}
-	for _, c := range digestChallenges(ev) {
+	for c := range digestChallenges(ev) {
 		if c.Challenge.AKAKeys {
 			r.Report(evFinding(ev, "server "+addr(ev.Src),
 				"The 401 of frame "+itoa(ev.Frame())+" from "+addr(ev.Src)+" to the UE at "+addr(ev.Dst)+" carries ck/ik (values not shown): "+

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"net/netip"
 	"strings"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 // capture goes on past the window; folds per client and server.
 type sa505 struct {
 	span    time.Duration
-	pending *window[finding.Finding] // Call-ID -> its open challenge
+	pending *window[openChallenge] // Call-ID -> its open challenge
 }
 
 var sa505Info = finding.RuleInfo{
@@ -41,20 +42,42 @@ func (s *sa505) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		}
 		return
 	}
-	for _, c := range digestChallenges(ev) {
+	for c := range digestChallenges(ev) {
 		if c.Challenge.Nonce == "" || c.Challenge.Stale {
 			continue // stale challenges are SA204's
 		}
-		f := evFinding(ev, "client "+host(addr(ev.Dst))+" server "+addr(ev.Src),
-			"The "+itoa(ev.Msg.Status)+" challenge of frame "+itoa(ev.Frame())+" to "+addr(ev.Dst)+" ("+ev.RequestMethod+", Call-ID "+quote(ev.Msg.CallID)+
-				") was not answered within "+s.span.String()+": a client without the password, or a probe.")
-		s.pending.put(strings.Clone(ev.Msg.CallID), ev.Time, f)
+		// What the finding needs, kept small: most challenges are
+		// answered, and the finding is built only for those that are not.
+		s.pending.put(strings.Clone(ev.Msg.CallID), ev.Time, openChallenge{
+			input: ev.Input, frame: ev.Frame(), at: ev.Time, client: ev.Dst, server: ev.Src,
+			transport: ev.Transport, status: ev.Msg.Status, method: ev.RequestMethod,
+		})
 		return
 	}
 }
 
+type openChallenge struct {
+	input          string
+	frame          int
+	at             time.Time
+	client, server netip.AddrPort
+	transport      string
+	status         int
+	method         string
+}
+
 func (s *sa505) Tick(now time.Time, r analyzer.Reporter) {
 	for _, e := range s.pending.expire(now) {
-		r.Report(e.val)
+		c, callID := e.val, e.key
+		key := "client " + c.client.Addr().String() + " server " + addr(c.server)
+		if r.Again(key, c.at) {
+			continue
+		}
+		r.Report(finding.Finding{
+			Input: c.input, CallID: callID, Frames: []int{c.frame}, Time: c.at,
+			Client: addr(c.client), Server: addr(c.server), Transport: c.transport, Key: key,
+			Message: "The " + itoa(c.status) + " challenge of frame " + itoa(c.frame) + " to " + addr(c.client) + " (" + c.method + ", Call-ID " + quote(callID) +
+				") was not answered within " + s.span.String() + ": a client without the password, or a probe.",
+		})
 	}
 }

@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"hash/maphash"
+	"slices"
+
 	"github.com/sipaudit/sipaudit/analyzer"
 	"github.com/sipaudit/sipaudit/finding"
 )
@@ -14,7 +17,7 @@ import (
 // judged when it comes straight from a UA (one Via) or from an address
 // that registered something; requests relayed between proxies are not.
 type sa506 struct {
-	bound *window[map[string]bool] // source ip:port -> registered IMPUs
+	bound *window[[]uint64] // source ip:port -> hashes of the IMPUs registered from it
 }
 
 var sa506Info = finding.RuleInfo{
@@ -39,12 +42,9 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		}
 		src := addr(ev.Dst)
 		set, _ := s.bound.get(src)
-		if set == nil {
-			set = map[string]bool{}
-		}
 		for _, u := range append([]string{m.ToURI}, m.PAssociatedURIs...) {
-			if len(set) < 64 {
-				set[analyzer.AORKey(u)] = true
+			if h := identityHash(u); len(set) < 64 && !slices.Contains(set, h) {
+				set = append(set, h)
 			}
 		}
 		s.bound.put(src, ev.Time, set)
@@ -59,7 +59,7 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	}
 	for _, pai := range m.PAssertedIdentities {
 		id := analyzer.AORKey(pai)
-		if set[id] {
+		if slices.Contains(set, identityHash(pai)) {
 			continue
 		}
 		why := "nothing was registered from there"
@@ -72,3 +72,9 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		return
 	}
 }
+
+var identitySeed = maphash.MakeSeed()
+
+// identityHash is a compact stand-in for an IMPU (normalised by AORKey):
+// a table of every registering address holds eight bytes per identity.
+func identityHash(uri string) uint64 { return maphash.String(identitySeed, analyzer.AORKey(uri)) }

@@ -36,7 +36,11 @@ func (sa508) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if i := lastAt(domain); i >= 0 {
 		domain = domain[i+1:]
 	}
-	r.Report(evFinding(ev, "server "+addr(ev.Dst)+" domain "+domain,
+	key := "server " + addr(ev.Dst) + " domain " + domain
+	if r.Again(key, ev.Time) {
+		return
+	}
+	r.Report(evFinding(ev, key,
 		"A REGISTER for "+quote(m.ToURI)+" (frame "+itoa(ev.Frame())+") carries no Authorization: the registrar at "+addr(ev.Dst)+
 			" derives the IMPI from the IMPU."))
 }

@@ -12,7 +12,9 @@ import (
 // 10) and the answers tell existing users from unknown ones (a challenge
 // or success for some, 404/604/484/485 for others). The difference is
 // the oracle that tools such as svwar use to list accounts before
-// guessing their passwords (RFC 3261 26.1). Folds per source.
+// guessing their passwords (RFC 3261 26.1). A source is tracked from
+// its first "no such user" answer, which ordinary clients never get, so
+// memory does not grow with the number of clients. Folds per source.
 type sa602 struct {
 	minUsers int
 	sources  *window[*probe]
@@ -53,6 +55,9 @@ func (s *sa602) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	}
 	src := ev.Dst.Addr().String() // the prober gets the answer
 	p, _ := s.sources.get(src)
+	if p == nil && exists {
+		return // tracked from its first "no such user" answer: ordinary clients get none
+	}
 	if p == nil {
 		p = &probe{users: map[string]bool{}, first: ev.Frame()}
 		s.sources.put(src, ev.Time, p)

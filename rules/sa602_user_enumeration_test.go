@@ -45,8 +45,10 @@ func TestSA602(t *testing.T) {
 					t.Errorf("finding %+v, want the first answer and the tenth [2 20]", f)
 				}
 			}},
-		{name: "three extensions with threshold 3, 604 for unknown", cfg: Config{EnumerationUsers: 3}, fire: 1,
-			pkts: sweep(3, h56Attacker, 604, 0),
+		// A source is tracked from its first "no such user" answer: the
+		// probe of the first, existing, user does not count.
+		{name: "four extensions with threshold 3, 604 for unknown", cfg: Config{EnumerationUsers: 3}, fire: 1,
+			pkts: sweep(4, h56Attacker, 604, 0, 2),
 			check: func(t *testing.T, fs []*finding.Finding) {
 				if !strings.Contains(fs[0].Message, "at least 3 users") {
 					t.Errorf("message %q", fs[0].Message)
