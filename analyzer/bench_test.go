@@ -23,6 +23,8 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 	b.SetBytes(fi.Size())
 	b.ReportAllocs()
+	poison = false // as in production
+	defer func() { poison = true }()
 	var packets, exchanges int
 	for b.Loop() {
 		f, err := os.Open(path)

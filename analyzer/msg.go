@@ -94,8 +94,19 @@ func ScanMsg(raw []byte) (Msg, bool) {
 	if !ok {
 		return m, false
 	}
-	text := string(raw)
-	m.text = text
+	m.scan(sl, string(raw))
+	return m, true
+}
+
+// scan fills m from text, whose start line is sl. Its strings are parts
+// of text, which is not copied: the analyzer scans a view of the capture
+// buffer and clones what it keeps. The slices of m are reused.
+func (m *Msg) scan(sl capture.StartLine, text string) {
+	*m = Msg{
+		Expires: -1, text: text,
+		Contacts: m.Contacts[:0], Auth: m.Auth[:0],
+		PAssociatedURIs: m.PAssociatedURIs[:0], PAssertedIdentities: m.PAssertedIdentities[:0],
+	}
 	end := strings.IndexByte(text, '\n')
 	if end < 0 {
 		end = len(text)
@@ -142,7 +153,6 @@ func ScanMsg(raw []byte) (Msg, bool) {
 		m.header(id, unfold(hdr[colon+1:]))
 	}
 	m.Body = rest
-	return m, true
 }
 
 // The header fields the analyzer reads.
@@ -460,7 +470,9 @@ func nameAddr(v string) (uri, tag string) {
 		// (RFC 3261 20.10: URI parameters need angle brackets).
 		uri, params, _ = strings.Cut(v, ";")
 	}
-	for _, p := range strings.Split(params, ";") {
+	for more := true; more; {
+		var p string
+		p, params, more = strings.Cut(params, ";")
 		k, val, _ := strings.Cut(p, "=")
 		if strings.EqualFold(strings.TrimSpace(k), "tag") {
 			tag = strings.TrimSpace(val)
