@@ -188,20 +188,25 @@ func (a *Analyzer) Add(m *capture.Message) {
 	if !ok {
 		return
 	}
-	a.counter.countLine(sl)
 	// The message is scanned in place: the strings of msg are views of
 	// m.Raw, valid during this call only. Whatever outlives it (keys,
 	// exchanges, dialogs, registrations, nonces) is cloned.
-	text := unsafe.String(unsafe.SliceData(raw), len(raw))
 	msg := &a.msg
-	msg.scan(sl, text)
+	msg.scan(sl, unsafe.String(unsafe.SliceData(raw), len(raw)))
+	a.process(m, sl, msg, a.counter.WellFormed(raw))
+}
+
+// process analyzes one SIP message, scanned into msg; wellFormed is the
+// fast check's verdict on it.
+func (a *Analyzer) process(m *capture.Message, sl capture.StartLine, msg *Msg, wellFormed bool) {
+	a.counter.countLine(sl)
 	// Ordinary messages are vouched for by the fast check; sipgo, on the
 	// second core, decides the rest.
-	if !a.counter.WellFormed(raw) {
+	if !wellFormed {
 		if a.malformed == nil {
 			a.malformed = newMalformedChecker(a.cfg.MaxMessage)
 		}
-		a.malformed.add(strings.Clone(text))
+		a.malformed.add(strings.Clone(msg.text))
 	}
 	if m.Time.After(a.now) {
 		a.now = m.Time

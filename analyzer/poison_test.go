@@ -17,7 +17,7 @@ import (
 func init() { poison = true }
 
 // analyzeAll returns everything an analysis hands out, as JSON.
-func analyzeAll(t *testing.T, path string, creds []Credential) string {
+func analyzeAll(t *testing.T, path string, creds []Credential, pipeline bool) string {
 	t.Helper()
 	var out []any
 	a := New(Config{
@@ -32,11 +32,17 @@ func analyzeAll(t *testing.T, path string, creds []Credential) string {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	dec := capture.NewDecoder(capture.DefaultLimits(), a.Add)
+	add, closePipe := a.Add, func() {}
+	if pipeline {
+		p := a.Pipeline()
+		add, closePipe = p.Add, p.Close
+	}
+	dec := capture.NewDecoder(capture.DefaultLimits(), add)
 	if _, err := capture.Read(context.Background(), f, path, dec, nil); err != nil {
 		t.Fatal(err)
 	}
 	dec.Close()
+	closePipe()
 	a.Close()
 	out = append(out, a.Stats())
 	b, err := json.Marshal(out)
@@ -48,7 +54,8 @@ func analyzeAll(t *testing.T, path string, creds []Credential) string {
 
 // TestPoisonedBuffers checks that nothing the analyzer hands out refers
 // to a message's bytes: the results with every message buffer overwritten
-// after its analysis are those without.
+// after its analysis are those without; and that the Pipeline's results
+// (with its batches poisoned when recycled) are Add's.
 func TestPoisonedBuffers(t *testing.T) {
 	paths, _ := filepath.Glob("../testdata/auth/*.pcap")
 	if _, err := os.Stat(filepath.Join(testgen.SharedDir(), "bench", "gen_sip_pcap.py")); err == nil {
@@ -59,10 +66,13 @@ func TestPoisonedBuffers(t *testing.T) {
 	defer func() { poison = true }()
 	for _, p := range paths {
 		poison = false
-		want := analyzeAll(t, p, creds)
+		want := analyzeAll(t, p, creds, false)
 		poison = true
-		if got := analyzeAll(t, p, creds); got != want {
+		if got := analyzeAll(t, p, creds, false); got != want {
 			t.Errorf("%s: results differ with poisoned buffers", p)
+		}
+		if got := analyzeAll(t, p, creds, true); got != want {
+			t.Errorf("%s: the pipeline's results differ from Add's", p)
 		}
 	}
 }

@@ -186,9 +186,12 @@ func analyzeOne(cmd *cobra.Command, path string, o analyzeOpts, an *analyzer.Ana
 		progress = func(n int64) { _ = bar.Set64(n) }
 		defer func() { _ = bar.Finish() }()
 	}
-	dec := capture.NewDecoder(capture.DefaultLimits(), an.Add)
+	// Decoding and scanning here, the analysis on a second goroutine.
+	pipe := an.Pipeline()
+	dec := capture.NewDecoder(capture.DefaultLimits(), pipe.Add)
 	in, err := capture.Read(cmd.Context(), r, path, dec, progress)
 	dec.Close()
+	pipe.Close()
 	return &in, dec.Stats(), err
 }
 
