@@ -363,26 +363,8 @@ func (a *Analyzer) response(m *capture.Message, msg *Msg) {
 // become known, and a new REGISTER challenge ends the previous
 // authentication of the same UE (TS 33.203 N.2.2.3).
 func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) (stale bool) {
-	var byEngine [2][]digest.Challenge
-	for _, f := range msg.Auth {
-		var e digest.Engine
-		switch f.Kind {
-		case WWWAuthenticate:
-			e = digest.WWW
-		case ProxyAuthenticate:
-			e = digest.Proxy
-		default:
-			continue
-		}
-		// What parsed before a syntax error is still used.
-		auths, _ := digest.Parse(f.Value)
-		for _, au := range auths {
-			if ch, err := digest.ParseChallenge(au); err == nil {
-				byEngine[e] = append(byEngine[e], ch)
-				stale = stale || ch.Stale
-			}
-		}
-	}
+	pre := msg.prepare()
+	byEngine, stale := pre.chs, pre.stale
 	// The registering UE: its AOR and its Call-ID, which a UA keeps for
 	// all its registrations to a registrar (RFC 3261 10.2). Several
 	// devices sharing an account register with different Call-IDs; one

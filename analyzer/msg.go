@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/digest"
 )
 
 // AuthKind identifies the authentication header fields.
@@ -79,7 +80,8 @@ type Msg struct {
 	Auth                []AuthField
 	Body                string
 
-	text string // the whole message
+	text string  // the whole message
+	pre  preAuth // see prepare
 }
 
 // ScanMsg reads a SIP message leniently: the start line, then every
@@ -106,6 +108,7 @@ func (m *Msg) scan(sl capture.StartLine, text string) {
 		Expires: -1, text: text,
 		Contacts: m.Contacts[:0], Auth: m.Auth[:0],
 		PAssociatedURIs: m.PAssociatedURIs[:0], PAssertedIdentities: m.PAssertedIdentities[:0],
+		pre: preAuth{chs: [2][]digest.Challenge{m.pre.chs[0][:0], m.pre.chs[1][:0]}},
 	}
 	end := strings.IndexByte(text, '\n')
 	if end < 0 {

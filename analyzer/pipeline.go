@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/digest"
 )
 
 // Pipeline splits an analysis over two goroutines: Add, called from the
@@ -80,6 +81,7 @@ func (p *Pipeline) Add(m *capture.Message) {
 	it.sl = sl
 	it.wf = p.a.counter.WellFormed(it.raw)
 	it.msg.scan(sl, unsafe.String(unsafe.SliceData(it.raw), len(it.raw)))
+	it.msg.prepare()
 	b.n++
 	b.bytes += len(it.raw)
 	if b.n == len(b.items) || b.bytes >= batchBytes {
@@ -107,6 +109,7 @@ func (p *Pipeline) run() {
 				it.raw = nil
 			}
 			it.m, it.msg.text, it.msg.Body = capture.Message{}, "", ""
+			it.msg.pre.creds, it.msg.pre.auths, it.msg.pre.field = digest.Credentials{}, nil, AuthField{}
 		}
 		b.n, b.bytes = 0, 0
 		p.free <- b
