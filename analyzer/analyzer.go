@@ -1,9 +1,11 @@
 package analyzer
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/sipaudit/sipaudit/capture"
 	"github.com/sipaudit/sipaudit/digest"
@@ -69,9 +71,9 @@ type Analyzer struct {
 	counter *Counter
 	input   string
 
-	txns    map[txnID]*txn
-	order   []*txn // creation order, for expiry and the cap
-	pending []*txn // unanswered after linger
+	txns    map[string]*txn // by txnKey
+	order   []*txn          // creation order, for expiry and the cap
+	pending []*txn          // unanswered after linger
 
 	challenges map[challengeKey]*challengeSeen
 	chOrder    []*challengeSeen
@@ -94,8 +96,16 @@ type Analyzer struct {
 	malformed *malformedChecker
 	rules     *Engine
 	ev        MessageEvent // the event of the message being added
-	evChs     []ChallengeField
+
+	msg     Msg    // the message being analyzed, its slices reused
+	keyBuf  []byte // txnKey's buffer
+	scratch []byte // poison's copy of the message
 }
+
+// poison, set by the tests, makes Add scan a copy of each message that it
+// overwrites afterwards: a string kept without a clone then shows as
+// garbage in the results.
+var poison bool
 
 type challengeKey struct {
 	engine digest.Engine
@@ -111,7 +121,7 @@ type challengeSeen struct {
 // txn is one transaction (RFC 3261 17): a request, its retransmissions
 // and its responses.
 type txn struct {
-	key         txnID
+	key         string // txnKey
 	method      string
 	created     time.Time
 	moved       time.Time // when it last went to the pending queue
@@ -151,7 +161,7 @@ func New(cfg Config) *Analyzer {
 	}
 	return &Analyzer{
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
-		txns: map[txnID]*txn{}, challenges: map[challengeKey]*challengeSeen{},
+		txns: map[string]*txn{}, challenges: map[challengeKey]*challengeSeen{},
 		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{},
 		ready: map[int]*Exchange{}, rules: cfg.Rules,
 	}
@@ -168,20 +178,39 @@ func (a *Analyzer) SetInput(path string) { a.input = path }
 // Add analyzes one message. It may be called from a capture.Decoder
 // callback: nothing of m is kept.
 func (a *Analyzer) Add(m *capture.Message) {
-	if !a.counter.count(m.Raw) {
-		return
+	raw := m.Raw
+	if poison {
+		a.scratch = append(a.scratch[:0], raw...)
+		raw = a.scratch
+		defer func() {
+			for i := range raw {
+				raw[i] = 0xa5
+			}
+		}()
 	}
-	msg, ok := ScanMsg(m.Raw)
+	sl, ok := capture.ParseStartLine(raw)
 	if !ok {
 		return
 	}
+	// The message is scanned in place: the strings of msg are views of
+	// m.Raw, valid during this call only. Whatever outlives it (keys,
+	// exchanges, dialogs, registrations, nonces) is cloned.
+	msg := &a.msg
+	msg.scan(sl, unsafe.String(unsafe.SliceData(raw), len(raw)))
+	a.process(m, sl, msg, a.counter.WellFormed(raw))
+}
+
+// process analyzes one SIP message, scanned into msg; wellFormed is the
+// fast check's verdict on it.
+func (a *Analyzer) process(m *capture.Message, sl capture.StartLine, msg *Msg, wellFormed bool) {
+	a.counter.countLine(sl)
 	// Ordinary messages are vouched for by the fast check; sipgo, on the
 	// second core, decides the rest.
-	if !a.counter.WellFormed(m.Raw) {
+	if !wellFormed {
 		if a.malformed == nil {
 			a.malformed = newMalformedChecker(a.cfg.MaxMessage)
 		}
-		a.malformed.add(msg.text)
+		a.malformed.add(strings.Clone(msg.text))
 	}
 	if m.Time.After(a.now) {
 		a.now = m.Time
@@ -197,21 +226,20 @@ func (a *Analyzer) Add(m *capture.Message) {
 		}
 	}
 	if a.rules != nil {
-		a.ev = MessageEvent{Msg: &msg, Input: a.input, Frames: m.Frames, Time: m.Time,
-			Src: m.Src, Dst: m.Dst, Transport: m.Transport.String(), Challenges: a.evChs[:0]}
+		a.ev = MessageEvent{Msg: msg, Input: a.input, Frames: m.Frames, Time: m.Time,
+			Src: m.Src, Dst: m.Dst, Transport: m.Transport.String()}
 		if !msg.Request {
 			a.ev.RequestMethod = msg.CSeqMethod
 		}
 	}
-	a.dialog(m, &msg)
+	a.dialog(m, msg)
 	if msg.Request {
-		a.request(m, &msg)
+		a.request(m, msg)
 	} else {
-		a.response(m, &msg)
+		a.response(m, msg)
 	}
 	if a.rules != nil {
 		a.rules.message(&a.ev)
-		a.evChs = a.ev.Challenges[:0]
 		a.ev = MessageEvent{}
 	}
 }
@@ -235,42 +263,52 @@ func (a *Analyzer) Close() {
 	}
 }
 
-// txnID identifies a transaction: the top Via's branch (with the RFC
-// 3261 magic cookie), sent-by and method (17.1.3, 17.2.3; CANCEL and ACK
-// get their own), or for RFC 2543 peers the Call-ID, CSeq, From tag and
-// sent-by.
-type txnID struct {
-	branch, sentBy, method string
-	callID, fromTag        string
-	cseq                   uint32
-}
-
-// txnKey returns the key of m's transaction. Its strings are parts of the
-// message: clone before keeping it (see keep).
-func txnKey(m *Msg) txnID {
+// txnKey returns the key of m's transaction: the top Via's branch (with
+// the RFC 3261 magic cookie), sent-by and method (17.1.3, 17.2.3; CANCEL
+// and ACK get their own), or for RFC 2543 peers the Call-ID, CSeq, From
+// tag and sent-by. The fields are length-prefixed into one string (one
+// hash, one comparison, one allocation when kept). The result is a.keyBuf,
+// valid until the next call: string(key) copies it.
+func (a *Analyzer) txnKey(m *Msg) []byte {
 	method := m.CSeqMethod
 	if m.Request {
 		method = m.Method
 	}
-	k := txnID{sentBy: strings.ToLower(m.SentBy), method: method}
+	b := a.keyBuf[:0]
 	if strings.HasPrefix(m.Branch, "z9hG4bK") {
-		k.branch = m.Branch
-		return k
+		b = append(b, 'b')
+		b = appendField(b, m.Branch)
+	} else {
+		b = append(b, 'c')
+		b = appendField(b, m.CallID)
+		b = appendField(b, m.FromTag)
+		b = binary.BigEndian.AppendUint32(b, m.CSeq)
 	}
-	k.callID, k.fromTag, k.cseq = m.CallID, m.FromTag, m.CSeq
-	return k
+	b = appendField(b, lowerASCII(m.SentBy))
+	b = appendField(b, method)
+	a.keyBuf = b
+	return b
 }
 
-// keep returns k with its own copies of the strings.
-func (k txnID) keep() txnID {
-	k.branch, k.sentBy, k.method = strings.Clone(k.branch), strings.Clone(k.sentBy), strings.Clone(k.method)
-	k.callID, k.fromTag = strings.Clone(k.callID), strings.Clone(k.fromTag)
-	return k
+func appendField(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// lowerASCII is strings.ToLower, without allocating when s is ASCII and
+// already lower case.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 func (a *Analyzer) request(m *capture.Message, msg *Msg) {
-	key := txnKey(msg)
-	if t := a.txns[key]; t != nil && !t.closed {
+	kb := a.txnKey(msg)
+	if t := a.txns[string(kb)]; t != nil && !t.closed {
 		a.ev.Retransmission = true
 		t.retrans++
 		t.last = m.Time
@@ -279,8 +317,8 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 		}
 		return
 	}
-	key = key.keep()
-	t := &txn{key: key, method: key.method, last: m.Time, created: m.Time}
+	key := string(kb)
+	t := &txn{key: key, method: msg.Method, last: m.Time, created: m.Time}
 	a.txns[key] = t
 	a.order = append(a.order, t)
 	a.counter.Stats.Transactions++
@@ -315,7 +353,7 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 }
 
 func (a *Analyzer) response(m *capture.Message, msg *Msg) {
-	t := a.txns[txnKey(msg)]
+	t := a.txns[string(a.txnKey(msg))]
 	if t != nil && !t.closed {
 		t.last = m.Time
 	}
@@ -352,36 +390,10 @@ func (a *Analyzer) response(m *capture.Message, msg *Msg) {
 // become known, and a new REGISTER challenge ends the previous
 // authentication of the same UE (TS 33.203 N.2.2.3).
 func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) (stale bool) {
-	var byEngine [2][]digest.Challenge
-	for _, f := range msg.Auth {
-		var e digest.Engine
-		switch f.Kind {
-		case WWWAuthenticate:
-			e = digest.WWW
-		case ProxyAuthenticate:
-			e = digest.Proxy
-		default:
-			continue
-		}
-		// What parsed before a syntax error is still used.
-		auths, _ := digest.Parse(f.Value)
-		for _, au := range auths {
-			ch, err := digest.ParseChallenge(au)
-			if err == nil {
-				byEngine[e] = append(byEngine[e], ch)
-				stale = stale || ch.Stale
-			}
-			if a.rules != nil {
-				scheme := au.Scheme
-				switch {
-				case au.IsDigest():
-					scheme = "Digest"
-				case au.IsBasic():
-					scheme = "Basic"
-				}
-				a.ev.Challenges = append(a.ev.Challenges, ChallengeField{Kind: f.Kind, Scheme: scheme, Challenge: ch})
-			}
-		}
+	pre := msg.prepare()
+	byEngine, stale := pre.chs, pre.stale
+	if a.rules != nil {
+		a.ev.Challenges = pre.fields
 	}
 	// The registering UE: its AOR and its Call-ID, which a UA keeps for
 	// all its registrations to a registrar (RFC 3261 10.2). Several

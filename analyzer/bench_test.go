@@ -15,7 +15,14 @@ import (
 // SIPAUDIT_BENCH_PCAP to use a given file (scripts/bench.sh passes its
 // ~1M-packet capture); otherwise a ~100k-packet one is generated when
 // shared/bench is beside the repository. One op is the whole file.
-func BenchmarkAnalyze(b *testing.B) {
+func BenchmarkAnalyze(b *testing.B) { benchmarkAnalyze(b, false) }
+
+// BenchmarkAnalyzePipeline is BenchmarkAnalyze through a Pipeline, as
+// sipaudit analyze runs: decoding and scanning on one goroutine, the
+// correlation on another.
+func BenchmarkAnalyzePipeline(b *testing.B) { benchmarkAnalyze(b, true) }
+
+func benchmarkAnalyze(b *testing.B, pipeline bool) {
 	path := testgen.BenchCapture(b)
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -23,6 +30,8 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 	b.SetBytes(fi.Size())
 	b.ReportAllocs()
+	poison = false // as in production
+	defer func() { poison = true }()
 	var packets, exchanges int
 	for b.Loop() {
 		f, err := os.Open(path)
@@ -30,13 +39,19 @@ func BenchmarkAnalyze(b *testing.B) {
 			b.Fatal(err)
 		}
 		a := New(Config{OnExchange: func(*Exchange) { exchanges++ }})
-		d := capture.NewDecoder(capture.DefaultLimits(), a.Add)
+		add, closePipe := a.Add, func() {}
+		if pipeline {
+			p := a.Pipeline()
+			add, closePipe = p.Add, p.Close
+		}
+		d := capture.NewDecoder(capture.DefaultLimits(), add)
 		in, err := capture.Read(context.Background(), f, path, d, nil)
 		f.Close()
 		if err != nil {
 			b.Fatal(err)
 		}
 		d.Close()
+		closePipe()
 		a.Close()
 		packets += in.Packets
 	}

@@ -128,15 +128,15 @@ func engineOf(k AuthKind) digest.Engine {
 // exchange opens the exchange of a request that carries credentials and
 // replays it through the reference at the request's time.
 func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
-	field, ok := pickCredentials(msg)
-	if !ok {
+	pre := msg.prepare()
+	if !pre.hasCreds {
 		return nil
 	}
+	field := pre.field
 	a.nextID++
 	a.counter.Stats.AuthExchanges++
 	// An exchange outlives the message: its strings are copies, and the
-	// credentials are parsed from a copy of their field.
-	field.Value = strings.Clone(field.Value)
+	// credentials are parsed from a copy of their field (by prepare).
 	ex := &Exchange{
 		seq: a.nextID, credentialsValue: field.Value,
 		ID: "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
@@ -146,7 +146,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 		From: strings.Clone(msg.FromURI), To: strings.Clone(msg.ToURI), UserAgent: strings.Clone(msg.UserAgent),
 		ResponseFrames: []int{}, ChallengeFrames: []int{}, Problems: []string{},
 	}
-	auths, err := digest.Parse(field.Value)
+	auths, err := pre.auths, pre.err
 	if len(auths) == 0 {
 		ex.Scheme, _, _ = strings.Cut(field.Value, " ")
 		ex.Reference, ex.Reason = digest.Unverifiable.String(), "credentials do not parse: "+err.Error()
@@ -168,7 +168,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 		ex.Result, ex.Reference, ex.Cause, ex.Reason = r, r.Verdict.String(), string(r.Cause), r.Reason
 	case au.IsDigest():
 		ex.Scheme = "Digest"
-		c, _ := digest.ParseCredentials(au)
+		c := pre.creds
 		ex.Credentials = c
 		ex.Username, ex.Realm, ex.QOP, ex.Nonce, ex.NC, ex.CNonce, ex.URI = c.Username, c.Realm, c.QOP, c.Nonce, c.NC, c.CNonce, c.URI
 		ex.Algorithm = c.AlgorithmName
@@ -192,6 +192,78 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 		ex.Reference, ex.Reason = digest.Unverifiable.String(), "scheme "+clipText(au.Scheme)+" is neither Digest nor Basic"
 	}
 	return ex
+}
+
+// preAuth is the part of the analysis of a message's authentication
+// fields that depends on the message alone: done where it is scanned (in
+// a Pipeline, on the decoder's goroutine, off the correlation's).
+type preAuth struct {
+	done bool
+	// The credentials of a request that may open an exchange
+	// (pickCredentials), their value cloned, and that value parsed.
+	hasCreds bool
+	field    AuthField
+	auths    []digest.Auth
+	err      error
+	creds    digest.Credentials // when auths[0] is Digest
+	// The Digest challenges of a 401 or 407 by engine (views of the
+	// message), and whether one was stale.
+	chs   [2][]digest.Challenge
+	stale bool
+	// fields are every challenge of a 401/407, Digest or not, for rules.
+	fields []ChallengeField
+}
+
+// prepare fills m.pre, once.
+func (m *Msg) prepare() *preAuth {
+	p := &m.pre
+	if p.done {
+		return p
+	}
+	*p = preAuth{done: true, chs: [2][]digest.Challenge{p.chs[0][:0], p.chs[1][:0]}, fields: p.fields[:0]}
+	switch {
+	case m.Request && m.Method != "ACK" && m.Method != "CANCEL":
+		field, ok := pickCredentials(m)
+		if !ok {
+			return p
+		}
+		field.Value = strings.Clone(field.Value)
+		p.hasCreds, p.field = true, field
+		p.auths, p.err = digest.Parse(field.Value)
+		if len(p.auths) > 0 && !p.auths[0].IsBasic() && p.auths[0].IsDigest() {
+			p.creds, _ = digest.ParseCredentials(p.auths[0])
+		}
+	case !m.Request && (m.Status == 401 || m.Status == 407):
+		for _, f := range m.Auth {
+			var e digest.Engine
+			switch f.Kind {
+			case WWWAuthenticate:
+				e = digest.WWW
+			case ProxyAuthenticate:
+				e = digest.Proxy
+			default:
+				continue
+			}
+			// What parsed before a syntax error is still used.
+			auths, _ := digest.Parse(f.Value)
+			for _, au := range auths {
+				ch, err := digest.ParseChallenge(au)
+				if err == nil {
+					p.chs[e] = append(p.chs[e], ch)
+					p.stale = p.stale || ch.Stale
+				}
+				scheme := au.Scheme
+				switch {
+				case au.IsDigest():
+					scheme = "Digest"
+				case au.IsBasic():
+					scheme = "Basic"
+				}
+				p.fields = append(p.fields, ChallengeField{Kind: f.Kind, Scheme: scheme, Challenge: ch})
+			}
+		}
+	}
+	return p
 }
 
 // answer completes an exchange with the final response of its

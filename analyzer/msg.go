@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/digest"
 )
 
 // AuthKind identifies the authentication header fields.
@@ -82,7 +83,8 @@ type Msg struct {
 	Auth                []AuthField
 	Body                string
 
-	text string // the whole message
+	text string  // the whole message
+	pre  preAuth // see prepare
 }
 
 // ScanMsg reads a SIP message leniently: the start line, then every
@@ -97,8 +99,20 @@ func ScanMsg(raw []byte) (Msg, bool) {
 	if !ok {
 		return m, false
 	}
-	text := string(raw)
-	m.text = text
+	m.scan(sl, string(raw))
+	return m, true
+}
+
+// scan fills m from text, whose start line is sl. Its strings are parts
+// of text, which is not copied: the analyzer scans a view of the capture
+// buffer and clones what it keeps. The slices of m are reused.
+func (m *Msg) scan(sl capture.StartLine, text string) {
+	*m = Msg{
+		Expires: -1, text: text,
+		Contacts: m.Contacts[:0], Auth: m.Auth[:0],
+		PAssociatedURIs: m.PAssociatedURIs[:0], PAssertedIdentities: m.PAssertedIdentities[:0],
+		pre: preAuth{chs: [2][]digest.Challenge{m.pre.chs[0][:0], m.pre.chs[1][:0]}},
+	}
 	end := strings.IndexByte(text, '\n')
 	if end < 0 {
 		end = len(text)
@@ -145,7 +159,6 @@ func ScanMsg(raw []byte) (Msg, bool) {
 		m.header(id, unfold(hdr[colon+1:]))
 	}
 	m.Body = rest
-	return m, true
 }
 
 // The header fields the analyzer reads.
@@ -464,7 +477,9 @@ func nameAddr(v string) (uri, tag string) {
 		// (RFC 3261 20.10: URI parameters need angle brackets).
 		uri, params, _ = strings.Cut(v, ";")
 	}
-	for _, p := range strings.Split(params, ";") {
+	for more := true; more; {
+		var p string
+		p, params, more = strings.Cut(params, ";")
 		k, val, _ := strings.Cut(p, "=")
 		if strings.EqualFold(strings.TrimSpace(k), "tag") {
 			tag = strings.TrimSpace(val)

@@ -71,13 +71,18 @@ func (c *Counter) count(raw []byte) bool {
 	if !ok {
 		return false
 	}
+	c.countLine(sl)
+	return true
+}
+
+// countLine counts a message by its start line.
+func (c *Counter) countLine(sl capture.StartLine) {
 	c.Stats.SIPMessages++
 	if sl.IsRequest() {
 		c.Stats.Requests[sl.Method]++
 	} else {
 		c.Stats.Responses[statusText(sl.StatusCode)]++
 	}
-	return true
 }
 
 // statusTexts caches the decimal form of the status codes.

@@ -25,7 +25,43 @@ func ParseStartLine(b []byte) (sl StartLine, ok bool) {
 	if code != 0 {
 		return StartLine{StatusCode: code}, true
 	}
-	return StartLine{Method: string(method)}, true
+	return StartLine{Method: methodString(method)}, true
+}
+
+// methodString returns method as a string, without allocating for the
+// methods of RFC 3261 and its extensions.
+func methodString(m []byte) string {
+	switch string(m) {
+	case "INVITE":
+		return "INVITE"
+	case "ACK":
+		return "ACK"
+	case "BYE":
+		return "BYE"
+	case "CANCEL":
+		return "CANCEL"
+	case "REGISTER":
+		return "REGISTER"
+	case "OPTIONS":
+		return "OPTIONS"
+	case "SUBSCRIBE":
+		return "SUBSCRIBE"
+	case "NOTIFY":
+		return "NOTIFY"
+	case "REFER":
+		return "REFER"
+	case "MESSAGE":
+		return "MESSAGE"
+	case "INFO":
+		return "INFO"
+	case "PRACK":
+		return "PRACK"
+	case "UPDATE":
+		return "UPDATE"
+	case "PUBLISH":
+		return "PUBLISH"
+	}
+	return string(m)
 }
 
 // maxStartLine bounds how far a start line is looked for.

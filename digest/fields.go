@@ -99,24 +99,50 @@ var (
 	}
 )
 
+// paramVals holds the first value of each known parameter, by lower-case
+// name: a spec has at most maxKnown names, so it needs no allocation (a
+// map here was most of the cost of parsing credentials).
+type paramVals struct {
+	n  int
+	kv [maxKnown]struct{ name, value string }
+}
+
+const maxKnown = 16
+
+func (v *paramVals) lookup(name string) (string, bool) {
+	for i := range v.n {
+		if v.kv[i].name == name {
+			return v.kv[i].value, true
+		}
+	}
+	return "", false
+}
+
+func (v *paramVals) get(name string) string {
+	s, _ := v.lookup(name)
+	return s
+}
+
 // collect walks the params once: it reports duplicates, unknown names and
 // quoting, and returns the first value of each known parameter keyed by
 // lower-case name.
-func (s paramSpec) collect(a Auth) (map[string]string, []Problem) {
-	vals := make(map[string]string, len(a.Params))
+func (s paramSpec) collect(a Auth, vals *paramVals) []Problem {
 	var probs []Problem
 	for _, p := range a.Params {
-		name := strings.ToLower(p.Name)
+		name := lowerASCII(p.Name)
 		q, known := s[name]
 		if !known {
 			probs = append(probs, Problem{p.Name, Unknown, "not a parameter of this header"})
 			continue
 		}
-		if _, dup := vals[name]; dup {
+		if _, dup := vals.lookup(name); dup {
 			probs = append(probs, Problem{p.Name, Duplicate, "appears more than once; the first is used"})
 			continue
 		}
-		vals[name] = p.Value
+		if vals.n < maxKnown { // always: a spec has fewer names
+			vals.kv[vals.n].name, vals.kv[vals.n].value = name, p.Value
+			vals.n++
+		}
 		switch {
 		case q == quotedForm && !p.Quoted:
 			probs = append(probs, Problem{p.Name, Quoting, "sent as a token, RFC 7616 says quoted-string"})
@@ -124,7 +150,18 @@ func (s paramSpec) collect(a Auth) (map[string]string, []Problem) {
 			probs = append(probs, Problem{p.Name, Quoting, "sent quoted, RFC 7616 says token"})
 		}
 	}
-	return vals, probs
+	return probs
+}
+
+// lowerASCII is strings.ToLower without a copy when s has no upper-case
+// or non-ASCII byte.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // Challenge is a Digest challenge from a WWW-Authenticate or
@@ -155,16 +192,17 @@ func ParseChallenge(a Auth) (Challenge, error) {
 	if !a.IsDigest() {
 		return Challenge{}, ErrNotDigest
 	}
-	v, probs := challengeParams.collect(a)
+	var v paramVals
+	probs := challengeParams.collect(a, &v)
 	c := Challenge{
-		Realm: v["realm"], Domain: v["domain"], Nonce: v["nonce"], Opaque: v["opaque"],
-		Charset: v["charset"], Raw: a, AlgorithmName: v["algorithm"],
+		Realm: v.get("realm"), Domain: v.get("domain"), Nonce: v.get("nonce"), Opaque: v.get("opaque"),
+		Charset: v.get("charset"), Raw: a, AlgorithmName: v.get("algorithm"),
 	}
-	_, ck := v["ck"]
-	_, ik := v["ik"]
+	_, ck := v.lookup("ck")
+	_, ik := v.lookup("ik")
 	c.AKAKeys = ck || ik
 	for _, req := range []string{"realm", "nonce"} {
-		if _, ok := v[req]; !ok {
+		if _, ok := v.lookup(req); !ok {
 			probs = append(probs, Problem{req, Missing, "a Digest challenge must carry it (RFC 7616 3.3)"})
 		}
 	}
@@ -173,13 +211,13 @@ func ParseChallenge(a Auth) (Challenge, error) {
 	} else {
 		probs = append(probs, Problem{"algorithm", BadValue, fmt.Sprintf("unknown algorithm %q", clip(c.AlgorithmName))})
 	}
-	if s, ok := v["stale"]; ok {
+	if s, ok := v.lookup("stale"); ok {
 		c.Stale, probs = parseBool("stale", s, probs)
 	}
-	if s, ok := v["userhash"]; ok {
+	if s, ok := v.lookup("userhash"); ok {
 		c.Userhash, probs = parseBool("userhash", s, probs)
 	}
-	if q, ok := v["qop"]; ok {
+	if q, ok := v.lookup("qop"); ok {
 		for _, item := range strings.Split(q, ",") {
 			item = strings.TrimSpace(item)
 			if item == "" {
@@ -270,14 +308,15 @@ func ParseCredentials(a Auth) (Credentials, error) {
 	if !a.IsDigest() {
 		return Credentials{}, ErrNotDigest
 	}
-	v, probs := credentialParams.collect(a)
+	var v paramVals
+	probs := credentialParams.collect(a, &v)
 	c := Credentials{
-		Username: v["username"], Realm: v["realm"], Nonce: v["nonce"], URI: v["uri"],
-		Response: v["response"], AlgorithmName: v["algorithm"], CNonce: v["cnonce"],
-		Opaque: v["opaque"], QOP: v["qop"], NC: v["nc"], AUTS: v["auts"], Raw: a,
+		Username: v.get("username"), Realm: v.get("realm"), Nonce: v.get("nonce"), URI: v.get("uri"),
+		Response: v.get("response"), AlgorithmName: v.get("algorithm"), CNonce: v.get("cnonce"),
+		Opaque: v.get("opaque"), QOP: v.get("qop"), NC: v.get("nc"), AUTS: v.get("auts"), Raw: a,
 	}
-	if star, ok := v["username*"]; ok {
-		if _, plain := v["username"]; plain {
+	if star, ok := v.lookup("username*"); ok {
+		if _, plain := v.lookup("username"); plain {
 			probs = append(probs, Problem{"username*", Duplicate, "username and username* must not both be sent (RFC 7616 3.4)"})
 		} else if u, err := decodeExtValue(star); err != nil {
 			probs = append(probs, Problem{"username*", BadValue, err.Error()})
@@ -290,7 +329,7 @@ func ParseCredentials(a Auth) (Credentials, error) {
 	} else {
 		probs = append(probs, Problem{"algorithm", BadValue, fmt.Sprintf("unknown algorithm %q", clip(c.AlgorithmName))})
 	}
-	if s, ok := v["userhash"]; ok {
+	if s, ok := v.lookup("userhash"); ok {
 		c.Userhash, probs = parseBool("userhash", s, probs)
 	}
 	if c.NC != "" && !isNC(c.NC) {
@@ -299,7 +338,7 @@ func ParseCredentials(a Auth) (Credentials, error) {
 	if c.QOP != "" && !strings.EqualFold(c.QOP, "auth") && !strings.EqualFold(c.QOP, "auth-int") {
 		probs = append(probs, Problem{"qop", BadValue, fmt.Sprintf("%q is neither auth nor auth-int", clip(c.QOP))})
 	}
-	if _, ok := v["uri"]; ok && !strings.ContainsAny(c.URI, ":/") && c.URI != "*" {
+	if _, ok := v.lookup("uri"); ok && !strings.ContainsAny(c.URI, ":/") && c.URI != "*" {
 		probs = append(probs, Problem{"uri", BadValue, fmt.Sprintf("%q is not a URI", clip(c.URI))})
 	}
 	c.Problems = probs
@@ -412,8 +451,9 @@ type AuthInfo struct {
 // ParseAuthInfo interprets a parsed Authentication-Info field value (see
 // ParseParams).
 func ParseAuthInfo(a Auth) AuthInfo {
-	v, probs := authInfoParams.collect(a)
-	ai := AuthInfo{NextNonce: v["nextnonce"], QOP: v["qop"], RspAuth: v["rspauth"], CNonce: v["cnonce"], NC: v["nc"], Raw: a}
+	var v paramVals
+	probs := authInfoParams.collect(a, &v)
+	ai := AuthInfo{NextNonce: v.get("nextnonce"), QOP: v.get("qop"), RspAuth: v.get("rspauth"), CNonce: v.get("cnonce"), NC: v.get("nc"), Raw: a}
 	if ai.NC != "" && !isNC(ai.NC) {
 		probs = append(probs, Problem{"nc", BadValue, fmt.Sprintf("%q is not 8 hex digits", clip(ai.NC))})
 	}

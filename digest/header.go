@@ -155,6 +155,10 @@ func Parse(value string) ([]Auth, error) {
 			if err != nil {
 				return out, err
 			}
+			if a.Params == nil {
+				// One allocation for the parameters: at most one per '='.
+				a.Params = make([]Param, 0, min(strings.Count(p.s[p.i:], "=")+1, maxParams))
+			}
 			a.Params = append(a.Params, prm)
 			p.skipWS()
 			if p.eof() {

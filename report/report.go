@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -87,6 +86,7 @@ type jsonWriter struct {
 	err     error
 	members int
 	buf     bytes.Buffer
+	out     []byte
 }
 
 func (jw *jsonWriter) raw(s string) {
@@ -100,14 +100,12 @@ func (jw *jsonWriter) value(v any, prefix string) {
 	if jw.err != nil {
 		return
 	}
-	jw.buf.Reset()
-	enc := json.NewEncoder(&jw.buf)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
-	if jw.err = enc.Encode(v); jw.err != nil {
+	var out []byte
+	if out, jw.err = encodeIndent(&jw.buf, jw.out[:0], v, prefix); jw.err != nil {
 		return
 	}
-	_, jw.err = jw.w.Write(bytes.TrimSuffix(jw.buf.Bytes(), []byte("\n")))
+	jw.out = out
+	_, jw.err = jw.w.Write(out)
 }
 
 func (jw *jsonWriter) key(name string) {

@@ -121,6 +121,9 @@ func checkFinding(t *testing.T, f *finding.Finding, id string) {
 	if len(f.Frames) == 0 || f.Time.IsZero() || !strings.HasPrefix(f.Fingerprint, id+"-") || f.Count < 1 {
 		t.Errorf("finding without evidence: %+v", f)
 	}
+	if all := f.Message + f.Key + f.CallID + f.Username + f.Client + f.Server; strings.Contains(all, "\xa5") {
+		t.Errorf("finding keeps a view of an overwritten message: %q", all)
+	}
 	if strings.Contains(f.Message, "secret") && strings.Contains(f.Message, password) {
 		t.Errorf("a password in %q", f.Message)
 	}
@@ -142,11 +145,17 @@ func analyzeWith(t *testing.T, id string, cfg Config, creds []analyzer.Credentia
 	an := analyzer.New(analyzer.Config{Verifier: analyzer.NewVerifier(creds, digest.Config{}), Rules: eng})
 	an.SetInput("test.pcap")
 	for i, p := range pkts {
+		raw := []byte(p.text)
 		an.Add(&capture.Message{
 			Frames: []int{i + 1}, Time: base.Add(p.at),
 			Src: netip.MustParseAddrPort(p.src), Dst: netip.MustParseAddrPort(p.dst),
-			Transport: p.tr, Raw: []byte(p.text),
+			Transport: p.tr, Raw: raw,
 		})
+		// The analyzer reads messages in place: whatever a rule keeps
+		// must be a copy. Overwriting the message shows any view kept.
+		for j := range raw {
+			raw[j] = 0xa5
+		}
 	}
 	an.Close()
 	return eng.Findings()

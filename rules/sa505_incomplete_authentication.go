@@ -50,7 +50,7 @@ func (s *sa505) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		// answered, and the finding is built only for those that are not.
 		s.pending.put(strings.Clone(ev.Msg.CallID), ev.Time, openChallenge{
 			input: ev.Input, frame: ev.Frame(), at: ev.Time, client: ev.Dst, server: ev.Src,
-			transport: ev.Transport, status: ev.Msg.Status, method: ev.RequestMethod,
+			transport: ev.Transport, status: ev.Msg.Status, method: strings.Clone(ev.RequestMethod),
 		})
 		return
 	}

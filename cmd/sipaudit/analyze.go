@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -18,6 +19,10 @@ import (
 	"github.com/sipaudit/sipaudit/report"
 	"github.com/sipaudit/sipaudit/rules"
 )
+
+// defaultMemoryLimit is the Go memory limit of an analysis when the
+// environment sets none.
+const defaultMemoryLimit = 180 << 20
 
 // progressMin is the input size from which a progress bar is shown.
 const progressMin = 32 << 20
@@ -119,6 +124,15 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 		if creds, err = readCreds(o.creds); err != nil {
 			return &exitError{exitUsage, err}
 		}
+	}
+	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
+		// A soft limit keeps the peak RSS under 200 MB on the benchmark
+		// capture (live heap about 80 MB; without it the heap grows to
+		// twice the live heap and the RSS to about 245 MB), for about
+		// 10-15 % more GC work. A larger live heap goes over it: the
+		// runtime then caps the GC at half the CPU. GOMEMLIMIT or GOGC
+		// in the environment take precedence.
+		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 	ver := analyzer.NewVerifier(creds, digest.Config{NonceLifetime: o.nonceLifetime})
 	ctx := cmd.Context()
@@ -258,9 +272,12 @@ func analyzeOne(cmd *cobra.Command, path string, o analyzeOpts, an *analyzer.Ana
 		progress = func(n int64) { _ = bar.Set64(n) }
 		defer func() { _ = bar.Finish() }()
 	}
-	dec := capture.NewDecoder(capture.DefaultLimits(), an.Add)
+	// Decoding and scanning here, the analysis on a second goroutine.
+	pipe := an.Pipeline()
+	dec := capture.NewDecoder(capture.DefaultLimits(), pipe.Add)
 	in, err := capture.Read(cmd.Context(), r, path, dec, progress)
 	dec.Close()
+	pipe.Close()
 	return &in, dec.Stats(), err
 }
 
