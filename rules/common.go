@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"hash/maphash"
 	"iter"
 	"net/netip"
 	"slices"
@@ -186,27 +187,31 @@ func digestChallenges(ev *analyzer.MessageEvent) iter.Seq[*analyzer.ChallengeFie
 	}
 }
 
-// window is a bounded table of keys, each with the time it was added,
-// forgotten in insertion order once older than a span or past the cap.
+// window is a bounded table of keys, each with the time it was first
+// put, forgotten in that order once older than a span or past the cap.
+// Keys are held as 64-bit hashes (maphash, random seed): tables of
+// nonces, Call-IDs and addresses cost no copy of the strings, and a
+// collision is as likely as a 64-bit guess.
 type window[V any] struct {
 	span  time.Duration
-	items map[string]*entry[V]
+	seed  maphash.Seed
+	items map[uint64]*entry[V]
 	order []*entry[V]
 }
 
 type entry[V any] struct {
-	key  string
+	key  uint64
 	at   time.Time
 	val  V
 	gone bool
 }
 
 func newWindow[V any](span time.Duration) *window[V] {
-	return &window[V]{span: span, items: map[string]*entry[V]{}}
+	return &window[V]{span: span, seed: maphash.MakeSeed(), items: map[uint64]*entry[V]{}}
 }
 
 func (w *window[V]) get(key string) (V, bool) {
-	e := w.items[key]
+	e := w.items[maphash.String(w.seed, key)]
 	if e == nil {
 		var zero V
 		return zero, false
@@ -217,12 +222,13 @@ func (w *window[V]) get(key string) (V, bool) {
 // put sets the value of key. A key already held keeps its place (and
 // the time it was first put): windows forget in first-seen order.
 func (w *window[V]) put(key string, at time.Time, v V) {
-	if e := w.items[key]; e != nil {
+	h := maphash.String(w.seed, key)
+	if e := w.items[h]; e != nil {
 		e.val = v
 		return
 	}
-	e := &entry[V]{key: strings.Clone(key), at: at, val: v}
-	w.items[e.key] = e
+	e := &entry[V]{key: h, at: at, val: v}
+	w.items[h] = e
 	w.order = append(w.order, e)
 	for len(w.items) > maxTracked {
 		w.pop()
@@ -230,9 +236,10 @@ func (w *window[V]) put(key string, at time.Time, v V) {
 }
 
 func (w *window[V]) delete(key string) {
-	if e := w.items[key]; e != nil {
+	h := maphash.String(w.seed, key)
+	if e := w.items[h]; e != nil {
 		e.gone = true
-		delete(w.items, key)
+		delete(w.items, h)
 	}
 }
 
@@ -250,7 +257,7 @@ func (w *window[V]) pop() *entry[V] {
 	return nil
 }
 
-// expire removes, and returns in age order, the entries added more than
+// expire removes, and returns in age order, the entries put more than
 // span before now.
 func (w *window[V]) expire(now time.Time) []*entry[V] {
 	var out []*entry[V]

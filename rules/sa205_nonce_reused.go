@@ -2,9 +2,9 @@ package rules
 
 import (
 	"hash/maphash"
-	"time"
 
 	"github.com/sipaudit/sipaudit/analyzer"
+	"github.com/sipaudit/sipaudit/digest"
 	"github.com/sipaudit/sipaudit/finding"
 )
 
@@ -66,5 +66,5 @@ func (s *sa205) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	}
 }
 
-// nonceMemory is how long a nonce is remembered (twice a usual lifetime).
-const nonceMemory = 10 * time.Minute
+// nonceMemory is how long a nonce is remembered: a usual lifetime.
+const nonceMemory = digest.DefaultNonceLifetime

@@ -48,8 +48,8 @@ func (s *sa505) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		}
 		// What the finding needs, kept small: most challenges are
 		// answered, and the finding is built only for those that are not.
-		s.pending.put(strings.Clone(ev.Msg.CallID), ev.Time, openChallenge{
-			input: ev.Input, frame: ev.Frame(), at: ev.Time, client: ev.Dst, server: ev.Src,
+		s.pending.put(ev.Msg.CallID, ev.Time, openChallenge{
+			callID: strings.Clone(ev.Msg.CallID), input: ev.Input, frame: ev.Frame(), at: ev.Time, client: ev.Dst, server: ev.Src,
 			transport: ev.Transport, status: ev.Msg.Status, method: strings.Clone(ev.RequestMethod),
 		})
 		return
@@ -57,6 +57,7 @@ func (s *sa505) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 }
 
 type openChallenge struct {
+	callID         string
 	input          string
 	frame          int
 	at             time.Time
@@ -68,7 +69,7 @@ type openChallenge struct {
 
 func (s *sa505) Tick(now time.Time, r analyzer.Reporter) {
 	for _, e := range s.pending.expire(now) {
-		c, callID := e.val, e.key
+		c, callID := e.val, e.val.callID
 		key := "client " + c.client.Addr().String() + " server " + addr(c.server)
 		if r.Again(key, c.at) {
 			continue
