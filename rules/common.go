@@ -287,3 +287,24 @@ func framesText(fs []int) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// an puts the indefinite article before a method name: "an INVITE", "a
+// REGISTER" (capitalised when first).
+func an(method string, first bool) string {
+	a := "a "
+	if method != "" && strings.ContainsRune("AEIOUaeiou", rune(method[0])) {
+		a = "an "
+	}
+	if first {
+		a = strings.ToUpper(a[:1]) + a[1:]
+	}
+	return a + method
+}
+
+// framesLabel is "frame 12" or "frames 12, 13".
+func framesLabel(fs []int) string {
+	if len(fs) == 1 {
+		return "frame " + strconv.Itoa(fs[0])
+	}
+	return "frames " + framesText(fs)
+}

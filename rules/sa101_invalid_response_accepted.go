@@ -28,7 +28,7 @@ func (sa101) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	r.Report(exFinding(ex, "exchange "+ex.CallID+" "+ex.Method+" "+ex.Nonce+" "+ex.NC,
-		"The server answered "+status(ex)+" to a "+ex.Method+" from "+who(ex)+" ("+frameOf(ex)+") whose "+ex.Scheme+" "+ex.Algorithm+
+		"The server answered "+status(ex)+" to "+an(ex.Method, false)+" from "+who(ex)+" ("+frameOf(ex)+") whose "+ex.Scheme+" "+ex.Algorithm+
 			" response is wrong for every password known for that user: the server let an unauthenticated request through. "+
 			"Check the server's digest verification and the credentials it uses."))
 }

@@ -40,7 +40,7 @@ func (sa102) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	r.Report(exFinding(ex, "exchange "+ex.CallID+" "+ex.Method+" "+ex.Nonce+" "+ex.NC,
-		"The server answered "+status(ex)+" to a "+ex.Method+" from "+who(ex)+" ("+frameOf(ex)+") although its "+ex.Algorithm+
+		"The server answered "+status(ex)+" to "+an(ex.Method, false)+" from "+who(ex)+" ("+frameOf(ex)+") although its "+ex.Algorithm+
 			" response is right for the known password and the nonce is one the server issued and still fresh: a legitimate subscriber is locked out. "+
 			"Check the password or H(A1) the server holds for this user and its nonce-count handling."))
 }

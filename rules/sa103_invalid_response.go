@@ -30,6 +30,6 @@ func (sa103) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	r.Report(exFinding(ex, key,
-		"A "+ex.Method+" from "+who(ex)+" at "+ex.Client+" ("+frameOf(ex)+") carried a wrong "+ex.Algorithm+
+		an(ex.Method, true)+" from "+who(ex)+" at "+ex.Client+" ("+frameOf(ex)+") carried a wrong "+ex.Algorithm+
 			" response and the server refused it ("+status(ex)+"): a wrong password on the device, or a guess."))
 }

@@ -34,6 +34,6 @@ func (sa104) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	r.Report(exFinding(ex, key,
-		"The "+status(ex)+" to the authenticated REGISTER of "+who(ex)+" (frames "+framesText(ex.ResponseFrames)+") has no Authentication-Info rspauth: "+
+		"The "+status(ex)+" to the authenticated REGISTER of "+who(ex)+" ("+framesLabel(ex.ResponseFrames)+") has no Authentication-Info rspauth: "+
 			"the UE cannot verify that the network knows its password. Configure the registrar to send rspauth."))
 }

@@ -26,6 +26,6 @@ func (sa105) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	r.Report(exFinding(ex, "exchange "+ex.CallID+" "+ex.Method+" "+ex.Nonce+" "+ex.NC,
-		"The rspauth the server sent in answer to "+who(ex)+" (frames "+framesText(ex.ResponseFrames)+") does not verify with the known password: "+
+		"The rspauth the server sent in answer to "+who(ex)+" ("+framesLabel(ex.ResponseFrames)+") does not verify with the known password: "+
 			"the UE cannot trust this network. Look for a device answering in the registrar's name, or a wrong rspauth computation."))
 }

@@ -27,7 +27,7 @@ func (sa107) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	r.Report(exFinding(ex, "exchange "+ex.CallID+" "+ex.Method+" "+ex.Nonce+" "+ex.NC,
-		"The server accepted a "+ex.Method+" from "+who(ex)+" ("+frameOf(ex)+") whose digest uri "+quote(ex.URI)+
+		"The server accepted "+an(ex.Method, false)+" from "+who(ex)+" ("+frameOf(ex)+") whose digest uri "+quote(ex.URI)+
 			" is not its Request-URI "+quote(ex.RequestURI)+": credentials computed for another request were honoured. Make the server compare the uri with the Request-URI."))
 }
 

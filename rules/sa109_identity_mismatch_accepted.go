@@ -94,7 +94,7 @@ func (s *sa109) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	}
 	impu := ids[0]
 	f := evFinding(ev, "user "+user+" identity "+analyzer.AORKey(impu),
-		"The server accepted ("+status(ex)+") a "+ex.Method+" authenticated as "+who(ex)+" that claims the identity "+quote(impu)+" ("+what+
+		"The server accepted ("+status(ex)+") "+an(ex.Method, false)+" authenticated as "+who(ex)+" that claims the identity "+quote(impu)+" ("+what+
 			"), and nothing links that username to that identity (not its user part, not sip:username, not in a P-Associated-URI). "+
 			"Make the server check that the IMPI owns the IMPU.")
 	f.Frames = sortedFrames(append(append(f.Frames, ex.Frames...), ex.ChallengeFrames...))

@@ -27,6 +27,6 @@ func (sa201) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	r.Report(exFinding(ex, "exchange "+ex.CallID+" "+ex.Method+" "+ex.Nonce+" "+ex.NC,
-		"The server accepted ("+status(ex)+") a "+ex.Method+" from "+who(ex)+" ("+frameOf(ex)+") that re-uses nonce-count "+ex.NC+
+		"The server accepted ("+status(ex)+") "+an(ex.Method, false)+" from "+who(ex)+" ("+frameOf(ex)+") that re-uses nonce-count "+ex.NC+
 			" for a nonce it had already seen with that count or a higher one: a replayed request got in. Enable nonce-count checking or one-time nonces."))
 }

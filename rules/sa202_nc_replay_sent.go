@@ -26,6 +26,6 @@ func (sa202) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	r.Report(exFinding(ex, "exchange "+ex.CallID+" "+ex.Method+" "+ex.Nonce+" "+ex.NC,
-		"A "+ex.Method+" from "+who(ex)+" at "+ex.Client+" ("+frameOf(ex)+") re-uses nonce-count "+ex.NC+
+		an(ex.Method, true)+" from "+who(ex)+" at "+ex.Client+" ("+frameOf(ex)+") re-uses nonce-count "+ex.NC+
 			" on a nonce already used with that count or a higher one (server answered "+status(ex)+"): a replay, or a client that does not increment nc."))
 }

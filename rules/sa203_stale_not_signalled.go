@@ -38,6 +38,6 @@ func (sa203) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	r.Report(exFinding(ex, "exchange "+ex.CallID+" "+ex.Method+" "+ex.Nonce+" "+ex.NC,
-		"The server re-challenged ("+status(ex)+") a "+ex.Method+" from "+who(ex)+" ("+frameOf(ex)+") whose digest is right but "+why+
+		"The server re-challenged ("+status(ex)+") "+an(ex.Method, false)+" from "+who(ex)+" ("+frameOf(ex)+") whose digest is right but "+why+
 			", without stale=true: the UE will take it as a wrong password. Make the server send stale=true in this case."))
 }

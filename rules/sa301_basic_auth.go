@@ -42,7 +42,7 @@ func (sa301) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 			return
 		}
 		f := evFinding(ev, "credentials user "+user+" server "+addr(ev.Dst),
-			"A "+m.Method+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") carries Basic credentials for "+quote(user)+
+			an(m.Method, true)+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") carries Basic credentials for "+quote(user)+
 				": the password crosses the wire in clear and must be considered known. Change it, and disable Basic on the client and the server.")
 		f.Username = user
 		r.Report(f)

@@ -31,6 +31,6 @@ func challengedMethod(ev *analyzer.MessageEvent, r analyzer.Reporter, method str
 		return
 	}
 	r.Report(evFinding(ev, "server "+addr(ev.Src),
-		"The server at "+addr(ev.Src)+" answered a "+method+" with "+itoa(m.Status)+" (frame "+itoa(ev.Frame())+", Call-ID "+quote(m.CallID)+
-			"): a "+method+" cannot be re-sent with credentials (RFC 3261 22.1). Exempt "+method+" from authentication on the server."))
+		"The server at "+addr(ev.Src)+" answered "+an(method, false)+" with "+itoa(m.Status)+" (frame "+itoa(ev.Frame())+", Call-ID "+quote(m.CallID)+
+			"): "+an(method, false)+" cannot be re-sent with credentials (RFC 3261 22.1). Exempt "+method+" from authentication on the server."))
 }

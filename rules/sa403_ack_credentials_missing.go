@@ -38,7 +38,7 @@ func (sa403) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 		return
 	}
 	f := exFinding(ex, key,
-		"The ACK (frames "+framesText(ex.AckFrames)+") of the INVITE that "+who(ex)+" authenticated ("+frameOf(ex)+") has "+ex.AckCredentials+" "+ex.Header+
+		"The ACK ("+framesLabel(ex.AckFrames)+") of the INVITE that "+who(ex)+" authenticated ("+frameOf(ex)+") has "+ex.AckCredentials+" "+ex.Header+
 			" values (user agent "+quote(ex.UserAgent)+"): RFC 3261 22.1 has the ACK repeat them. Update the client.")
 	f.Frames = sortedFrames(append(f.Frames, ex.AckFrames...))
 	r.Report(f)

@@ -67,7 +67,7 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 			why = "that address registered other identities only"
 		}
 		r.Report(evFinding(ev, "identity "+id+" source "+addr(ev.Src),
-			"A "+m.Method+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") asserts "+quote(pai)+" in P-Asserted-Identity, but "+why+
+			an(m.Method, true)+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") asserts "+quote(pai)+" in P-Asserted-Identity, but "+why+
 				": a UE claims an identity it did not register. The P-CSCF must not trust P-Asserted-Identity from UEs."))
 		return
 	}

@@ -86,7 +86,7 @@ func (s *sa601) report(ex *analyzer.Exchange, r analyzer.Reporter, b *burst, key
 	b.reported = true
 	f := exFinding(ex, key,
 		strconv.Itoa(s.n)+" failed authentications "+what+" within "+ex.Time.Sub(b.times[0]).Round(time.Millisecond).String()+
-			" (frames "+framesText(b.frames)+", last answered "+status(ex)+"): online password guessing. Block the source and check the account.")
+			" ("+framesLabel(b.frames)+", last answered "+status(ex)+"): online password guessing. Block the source and check the account.")
 	f.Frames = sortedFrames(append(f.Frames, b.frames...))
 	f.Time = b.times[0]
 	r.Report(f)
