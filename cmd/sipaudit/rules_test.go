@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -148,5 +149,32 @@ func TestFormats(t *testing.T) {
 	}
 	if code != exitOK || json.Unmarshal([]byte(list), &cat) != nil || len(cat) != len(rules.Catalog()) || cat[0].ID != "SA101" {
 		t.Errorf("rules --format json: exit %d, %d rules", code, len(cat))
+	}
+}
+
+// TestWordlist: --wordlist runs the password audit over the captured
+// digests; a password it recovers is reported (SA106) by its length,
+// never in clear, in any format.
+func TestWordlist(t *testing.T) {
+	const pw = "s%Eu6wNCsBC!3i" // 6910266's password in the example
+	words := filepath.Join(t.TempDir(), "words.txt")
+	if err := os.WriteFile(words, []byte("123456\npassword\n"+pw+"\nqwerty\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"json", "text", "sarif", "csv"} {
+		code, out, errs := runCmd(t, nil, "analyze", "--format", format, "--wordlist", words, example)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d %s", format, code, errs)
+		}
+		if strings.Contains(out, pw) || strings.Contains(errs, pw) {
+			t.Errorf("%s: the recovered password is in the report", format)
+		}
+		if !strings.Contains(out, "SA106") || !strings.Contains(out, "is in the wordlist ("+strconv.Itoa(len(pw))+" characters)") {
+			t.Errorf("%s: no SA106 finding for 6910266", format)
+		}
+	}
+	code, _, errs := runCmd(t, nil, "analyze", "--wordlist", "/nonexistent/words.txt", example)
+	if code != exitUsage || !strings.Contains(errs, "/nonexistent/words.txt") {
+		t.Errorf("missing wordlist: exit %d, %q", code, errs)
 	}
 }
