@@ -97,6 +97,9 @@ type Analyzer struct {
 	rules     *Engine
 	ev        MessageEvent // the event of the message being added
 
+	hops     map[string]hop // open exchanges' requests, by hopKey
+	hopOrder []hopAt
+
 	msg     Msg    // the message being analyzed, its slices reused
 	keyBuf  []byte // txnKey's buffer
 	scratch []byte // poison's copy of the message
@@ -163,7 +166,7 @@ func New(cfg Config) *Analyzer {
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
 		txns: map[string]*txn{}, challenges: map[challengeKey]*challengeSeen{},
 		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{},
-		ready: map[int]*Exchange{}, rules: cfg.Rules,
+		ready: map[int]*Exchange{}, rules: cfg.Rules, hops: map[string]hop{},
 	}
 }
 
@@ -496,6 +499,7 @@ func (a *Analyzer) expire(all bool) {
 	if !all {
 		a.expireDialogs(false)
 		a.expireChallenges()
+		a.expireHops()
 	}
 }
 

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -79,6 +80,9 @@ type Exchange struct {
 	// INVITE. AckFrames are the ACK's frames.
 	AckCredentials string `json:"ack_credentials,omitempty"`
 	AckFrames      []int  `json:"ack_frames,omitempty"`
+	// CopyFrames are the frames of the same request with the same
+	// credentials seen on another hop (forwarded by a proxy).
+	CopyFrames []int `json:"copy_frames,omitempty"`
 
 	credentialsValue string // the field value, to compare the ACK's with
 	seq              int    // the number in ID
@@ -133,6 +137,17 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 		return nil
 	}
 	field := pre.field
+	// The same request forwarded by a proxy (another hop of a capture on
+	// several links) carries the same credentials, from another address,
+	// within moments: it is the exchange already open, not a new one and
+	// not a replay.
+	hk := hopKey(msg, field.Value)
+	if h, ok := a.hops[hk]; ok && h.client != m.Src && m.Time.Sub(h.at) <= hopWindow {
+		if h.ex.seq > a.emitted {
+			h.ex.CopyFrames = append(h.ex.CopyFrames, m.Frames...)
+		}
+		return nil
+	}
 	a.nextID++
 	a.counter.Stats.AuthExchanges++
 	// An exchange outlives the message: its strings are copies, and the
@@ -146,6 +161,8 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 		From: strings.Clone(msg.FromURI), To: strings.Clone(msg.ToURI), UserAgent: strings.Clone(msg.UserAgent),
 		ResponseFrames: []int{}, ChallengeFrames: []int{}, Problems: []string{},
 	}
+	a.hops[hk] = hop{ex: ex, client: m.Src, at: m.Time}
+	a.hopOrder = append(a.hopOrder, hopAt{hk, m.Time})
 	auths, err := pre.auths, pre.err
 	if len(auths) == 0 {
 		ex.Scheme, _, _ = strings.Cut(field.Value, " ")
@@ -304,4 +321,41 @@ func clipText(s string) string {
 		return s[:32] + "..."
 	}
 	return s
+}
+
+// hop is an open exchange's request, to recognise its forwarded copies.
+type hop struct {
+	ex     *Exchange
+	client netip.AddrPort
+	at     time.Time
+}
+
+type hopAt struct {
+	key string
+	at  time.Time
+}
+
+// hopKey identifies a request with its credentials across hops: Call-ID,
+// method and the credentials as sent. Proxies do not change those; some
+// session border controllers renumber CSeq, so it is left out.
+func hopKey(msg *Msg, creds string) string {
+	return msg.CallID + "\x00" + msg.Method + "\x00" + creds
+}
+
+// hopWindow is how soon after a request its forwarded copy is seen: a
+// proxy relays within milliseconds. The same credentials later, or from
+// the same client, are a new exchange (and a replay).
+const hopWindow = 2 * time.Second
+
+// expireHops forgets requests older than hopWindow.
+func (a *Analyzer) expireHops() {
+	n := 0
+	for n < len(a.hopOrder) && a.now.Sub(a.hopOrder[n].at) > hopWindow {
+		if h, ok := a.hops[a.hopOrder[n].key]; ok && h.at.Equal(a.hopOrder[n].at) {
+			delete(a.hops, a.hopOrder[n].key)
+		}
+		n++
+	}
+	clear(a.hopOrder[:n])
+	a.hopOrder = a.hopOrder[n:]
 }

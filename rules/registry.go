@@ -98,7 +98,7 @@ func All(cfg Config) []analyzer.Rule {
 		&sa503{seen: newWindow[int](24 * time.Hour)},
 		&sa504{span: cfg.ReauthWindow},
 		&sa505{span: cfg.ChallengeWindow, pending: newWindow[openChallenge](cfg.ChallengeWindow)},
-		&sa506{bound: newWindow[[]uint64](24 * time.Hour)},
+		&sa506{bound: newWindow[[]uint64](24 * time.Hour), registrars: newWindow[struct{}](24 * time.Hour)},
 		sa507{},
 		sa508{},
 		&sa601{n: cfg.BruteForceCount, span: cfg.BruteForceWindow, counts: newWindow[*burst](24 * time.Hour)},

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -19,5 +20,25 @@ func TestSA201(t *testing.T) {
 		{name: "nc 1 replayed, accepted, no credentials", fire: 1, pkts: flows(register{}.pkts(), again(1, 200))},
 		{name: "nc 2, accepted", creds: alice, pkts: flows(register{}.pkts(), again(2, 200))},
 		{name: "nc 1 replayed, rejected", creds: alice, pkts: flows(register{}.pkts(), again(1, 403))},
+		// A capture on two links: the proxy at srvAddr forwards the
+		// authenticated REGISTER, credentials unchanged, to the registrar.
+		// The copy is the same exchange on another hop, not a replay.
+		{name: "the same REGISTER forwarded by a proxy", creds: alice, pkts: forwarded(register{}.pkts())},
 	})
+}
+
+// forwarded adds, after the third packet of a registration (the
+// REGISTER with credentials, from the UE to the proxy at srvAddr), its
+// copy forwarded by the proxy to a registrar (one more Via), and the
+// registrar's 200 back to the proxy.
+func forwarded(ps []pkt) []pkt {
+	const registrar = "198.51.100.9:5060"
+	r := ps[2].text
+	start, rest, _ := strings.Cut(r, "\r\n")
+	copyReq := start + "\r\nVia: SIP/2.0/UDP " + srvAddr + ";branch=z9hG4bKproxy1\r\n" + rest
+	out := append([]pkt(nil), ps[:3]...)
+	out = append(out,
+		pkt{ps[2].at + 2e6, srvAddr, registrar, copyReq, ps[2].tr},
+		pkt{ps[2].at + 5e6, registrar, srvAddr, resp(200, "OK", copyReq), ps[2].tr})
+	return append(out, ps[3:]...)
 }

@@ -13,7 +13,7 @@ import (
 // (RFC 7616 3.3): a server that hands the same nonce to several clients
 // lets a response captured from one be replayed in another's name, and
 // makes nonce-count tracking meaningless. The same challenge seen again
-// on another hop of the same dialog is not a reuse.
+// on another hop of the same dialog (same Call-ID) is not a reuse.
 type sa205 struct {
 	seen *window[nonceUse]
 }
@@ -51,7 +51,9 @@ func (s *sa205) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 			s.seen.put(n, ev.Time, nonceUse{maphash.String(nonceSeed, ev.Msg.CallID), maphash.String(nonceSeed, user), ev.Frame()})
 			continue
 		}
-		if prev.dialog == maphash.String(nonceSeed, ev.Msg.CallID) && prev.user == maphash.String(nonceSeed, user) {
+		if prev.dialog == maphash.String(nonceSeed, ev.Msg.CallID) {
+			// The same dialog: the challenge again, or the same one on
+			// another hop (a proxy relaying it may rewrite To).
 			continue
 		}
 		other := "in another dialog"

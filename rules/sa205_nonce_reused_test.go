@@ -50,6 +50,13 @@ func TestSA205(t *testing.T) {
 					ps[1].from(proxyAddr, ueAddr),
 				}, ps[2:])
 			}()},
+		// A proxy relaying the 401 may rewrite To (a host part of its
+		// own): still the same dialog, the same challenge.
+		{name: "the same challenge relayed with To rewritten", pkts: func() []pkt {
+			ps := register{}.pkts()
+			relayed := strings.Replace(ps[1].text, "To: <sip:alice@"+realm+">", "To: <sip:alice@192.0.2.1>", 1)
+			return append(ps[:2:2], pkt{ps[1].at + 1e6, proxyAddr, ueAddr, relayed, ps[1].tr})
+		}()},
 		{name: "the 401 retransmitted", creds: alice,
 			pkts: func() []pkt {
 				ps := register{nonce: shared}.pkts()

@@ -14,10 +14,12 @@ import (
 // the UE registered from (TS 33.203 N.2.1.2) and must not let a UE assert
 // another identity; a request whose asserted identity is not bound to its
 // source is a spoofed caller ID that the network trusts. A request is
-// judged when it comes straight from a UA (one Via) or from an address
-// that registered something; requests relayed between proxies are not.
+// judged when it comes from an address that registered something, or
+// straight from a UA (one Via) to a server seen answering REGISTERs;
+// requests between proxies, B2BUAs and trunks are not.
 type sa506 struct {
-	bound *window[[]uint64] // source ip:port -> hashes of the IMPUs registered from it
+	bound      *window[[]uint64] // source ip:port -> hashes of the IMPUs registered from it
+	registrars *window[struct{}] // addresses that answered a REGISTER
 }
 
 var sa506Info = finding.RuleInfo{
@@ -37,7 +39,11 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if !m.Request {
 		// A 2xx to REGISTER binds To and the P-Associated-URIs to the
 		// address the REGISTER came from (the response's destination).
-		if ev.RequestMethod != "REGISTER" || m.Status < 200 || m.Status > 299 || m.ToURI == "" {
+		if ev.RequestMethod != "REGISTER" || m.Status < 200 {
+			return
+		}
+		s.registrars.put(addr(ev.Src), ev.Time, struct{}{})
+		if m.Status > 299 || m.ToURI == "" {
 			return
 		}
 		src := addr(ev.Dst)
@@ -54,8 +60,14 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		return
 	}
 	set, registered := s.bound.get(addr(ev.Src))
-	if !registered && m.Vias > 1 {
-		return // relayed by a proxy: the asserting network element
+	if !registered {
+		// Not an address that registered: judged only when it sends
+		// straight from a UA (one Via) to a server seen answering
+		// REGISTERs, where UEs are expected. Otherwise it is a proxy, a
+		// B2BUA or a trunk: network elements that do assert identities.
+		if _, registrar := s.registrars.get(addr(ev.Dst)); !registrar || m.Vias > 1 {
+			return
+		}
 	}
 	for _, pai := range m.PAssertedIdentities {
 		id := analyzer.AORKey(pai)

@@ -52,6 +52,11 @@ func TestSA506(t *testing.T) {
 				"Contact: <sip:carol@10.0.0.9:5060>",
 				"P-Asserted-Identity: <sip:carol@example.com>",
 			}, "")).from(proxyAddr, srvAddr)})},
+		// A B2BUA or trunk (one Via: it originates its leg) asserting its
+		// callers toward a server that is no registrar: network elements
+		// assert identities (the Avaya corpus capture is such traffic).
+		{name: "B2BUA asserts its callers to a server that registers nobody",
+			pkts: []pkt{invite(0, proxyAddr, 1, "<sip:carol@example.com>"), invite(time.Second, proxyAddr, 2, "<sip:dave@example.com>")}},
 		{name: "registration rejected (403), then the UE asserts alice anyway", creds: alice, fire: 1,
 			pkts: flows(register{auth: answer{pw: "wrong", nonce: "5f3c8e1a9b7d4c2e6a0f1b3d5c7e9a2b0", method: "REGISTER", uri: "sip:" + realm}.String(), status: 403}.pkts(),
 				[]pkt{invite(10*time.Second, ueAddr, 1, "<sip:alice@example.com>")})},
