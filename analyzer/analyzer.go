@@ -47,6 +47,10 @@ type Config struct {
 	OnRegistration func(*Registration)
 	// Rules, when set, runs the rules over everything the analysis sees.
 	Rules *Engine
+	// OnMessage receives every SIP message after the rules, with what
+	// the analysis made of it (for the store). The event and its slices
+	// are valid during the call only.
+	OnMessage func(*MessageEvent)
 }
 
 // Defaults for Config.
@@ -228,9 +232,10 @@ func (a *Analyzer) process(m *capture.Message, sl capture.StartLine, msg *Msg, w
 			}
 		}
 	}
-	if a.rules != nil {
+	observe := a.rules != nil || a.cfg.OnMessage != nil
+	if observe {
 		a.ev = MessageEvent{Msg: msg, Input: a.input, Frames: m.Frames, Time: m.Time,
-			Src: m.Src, Dst: m.Dst, Transport: m.Transport.String()}
+			Src: m.Src, Dst: m.Dst, Transport: m.Transport.String(), Raw: m.Raw}
 		if !msg.Request {
 			a.ev.RequestMethod = msg.CSeqMethod
 		}
@@ -241,8 +246,13 @@ func (a *Analyzer) process(m *capture.Message, sl capture.StartLine, msg *Msg, w
 	} else {
 		a.response(m, msg)
 	}
-	if a.rules != nil {
-		a.rules.message(&a.ev)
+	if observe {
+		if a.rules != nil {
+			a.rules.message(&a.ev)
+		}
+		if a.cfg.OnMessage != nil {
+			a.cfg.OnMessage(&a.ev)
+		}
 		a.ev = MessageEvent{}
 	}
 }
@@ -395,9 +405,7 @@ func (a *Analyzer) response(m *capture.Message, msg *Msg) {
 func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) (stale bool) {
 	pre := msg.prepare()
 	byEngine, stale := pre.chs, pre.stale
-	if a.rules != nil {
-		a.ev.Challenges = pre.fields
-	}
+	a.ev.Challenges = pre.fields
 	// The registering UE: its AOR and its Call-ID, which a UA keeps for
 	// all its registrations to a registrar (RFC 3261 10.2). Several
 	// devices sharing an account register with different Call-IDs; one

@@ -85,6 +85,8 @@ type MessageEvent struct {
 	Exchange *Exchange
 	// RequestMethod is the method of a response's request (from CSeq).
 	RequestMethod string
+	// Raw is the message as captured, start line to end of body.
+	Raw []byte
 }
 
 // Frame is the frame that completed the message.
