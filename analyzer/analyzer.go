@@ -562,18 +562,30 @@ func (a *Analyzer) ack(m *capture.Message, msg *Msg) {
 	ex := t.awaitAck
 	t.awaitAck = nil
 	delete(a.acks, t.ackKey)
-	want := AuthKind(0)
-	for _, k := range []AuthKind{Authorization, ProxyAuthorization} {
-		if ex.Header == k.String() {
-			want = k
+	// Every Authorization and Proxy-Authorization value of the INVITE
+	// must be repeated (RFC 3261 22.1), not only the one judged.
+	norm := func(v string) string { return strings.Join(strings.Fields(v), " ") }
+	var acked []string
+	for _, f := range msg.Auth {
+		if f.Kind == Authorization || f.Kind == ProxyAuthorization {
+			acked = append(acked, f.Kind.String()+":"+norm(f.Value))
 		}
 	}
-	ex.AckCredentials = "missing"
-	for _, v := range msg.AuthValues(want) {
-		if strings.Join(strings.Fields(v), " ") == strings.Join(strings.Fields(ex.credentialsValue), " ") {
-			ex.AckCredentials = "same"
-			break
+	repeated := 0
+	for _, v := range ex.inviteCredentials {
+		for _, w := range acked {
+			if w == v {
+				repeated++
+				break
+			}
 		}
+	}
+	switch {
+	case repeated == len(ex.inviteCredentials):
+		ex.AckCredentials = "same"
+	case len(acked) == 0:
+		ex.AckCredentials = "missing"
+	default:
 		ex.AckCredentials = "different"
 	}
 	ex.AckFrames = append([]int(nil), m.Frames...)
@@ -602,7 +614,7 @@ func (a *Analyzer) emit(ex *Exchange) {
 		// The parsed credentials serve the callback (rules); what the
 		// report keeps is in the exchange's own fields.
 		next.Credentials = digest.Credentials{}
-		next.credentialsValue = ""
+		next.inviteCredentials = nil
 	}
 }
 

@@ -84,7 +84,10 @@ type Exchange struct {
 	// credentials seen on another hop (forwarded by a proxy).
 	CopyFrames []int `json:"copy_frames,omitempty"`
 
-	credentialsValue string // the field value, to compare the ACK's with
+	// inviteCredentials are an INVITE's Authorization and
+	// Proxy-Authorization values ("Kind:value", whitespace normalised),
+	// which its ACK must repeat.
+	inviteCredentials []string
 	seq              int    // the number in ID
 
 	// Result and Credentials are the full reference result and the parsed
@@ -153,13 +156,20 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 	// An exchange outlives the message: its strings are copies, and the
 	// credentials are parsed from a copy of their field (by prepare).
 	ex := &Exchange{
-		seq: a.nextID, credentialsValue: field.Value,
+		seq: a.nextID,
 		ID: "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
 		CallID: strings.Clone(msg.CallID), Method: msg.Method, Transport: m.Transport.String(),
 		Client: m.Src.String(), Server: m.Dst.String(), Header: field.Kind.String(),
 		Frames: append([]int(nil), m.Frames...), RequestURI: strings.Clone(msg.RequestURI),
 		From: strings.Clone(msg.FromURI), To: strings.Clone(msg.ToURI), UserAgent: strings.Clone(msg.UserAgent),
 		ResponseFrames: []int{}, ChallengeFrames: []int{}, Problems: []string{},
+	}
+	if msg.Method == "INVITE" {
+		for _, f := range msg.Auth {
+			if f.Kind == Authorization || f.Kind == ProxyAuthorization {
+				ex.inviteCredentials = append(ex.inviteCredentials, f.Kind.String()+":"+strings.Join(strings.Fields(f.Value), " "))
+			}
+		}
 	}
 	a.hops[hk] = hop{ex: ex, client: m.Src, at: m.Time}
 	a.hopOrder = append(a.hopOrder, hopAt{hk, m.Time})

@@ -65,6 +65,14 @@ func TestSA403(t *testing.T) {
 					t.Errorf("message %q", fs[0].Message)
 				}
 			}},
+		// The INVITE carries the UAS's Authorization too (after a 401 from
+		// the callee); its ACK repeats only the Proxy-Authorization.
+		{name: "ACK repeats one of the INVITE's two credentials", creds: alice, fire: 1, pkts: func() []pkt {
+			ps := h34Call{ackAuth: h34Same}.pkts()
+			uas := "Authorization: " + answer{realm: "bob.example.com", nonce: "uasnonce", method: "INVITE", uri: h34Callee}.String()
+			ps[3].text = strings.Replace(ps[3].text, "Content-Length:", uas+"\r\nContent-Length:", 1)
+			return ps
+		}()},
 		{name: "ACK repeats the Proxy-Authorization", creds: alice, pkts: h34Call{ackAuth: h34Same}.pkts()},
 		{name: "ACK repeats the Proxy-Authorization, folded differently", creds: alice, pkts: h34Call{ackAuth: refolded}.pkts()},
 		{name: "non-2xx ACK repeats the credentials", creds: alice, pkts: h34Call{status: 486, ackAuth: h34Same}.pkts()},
