@@ -88,7 +88,7 @@ type Exchange struct {
 	// Proxy-Authorization values ("Kind:value", whitespace normalised),
 	// which its ACK must repeat.
 	inviteCredentials []string
-	seq              int    // the number in ID
+	seq               int // the number in ID
 
 	// Result and Credentials are the full reference result and the parsed
 	// credentials, for rules. Credentials is valid only during the
@@ -157,7 +157,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 	// credentials are parsed from a copy of their field (by prepare).
 	ex := &Exchange{
 		seq: a.nextID,
-		ID: "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
+		ID:  "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
 		CallID: strings.Clone(msg.CallID), Method: msg.Method, Transport: m.Transport.String(),
 		Client: m.Src.String(), Server: m.Dst.String(), Header: field.Kind.String(),
 		Frames: append([]int(nil), m.Frames...), RequestURI: strings.Clone(msg.RequestURI),
