@@ -1,0 +1,852 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/sipaudit/sipaudit/analyzer"
+	"github.com/sipaudit/sipaudit/capture"
+	"github.com/sipaudit/sipaudit/finding"
+)
+
+// Batching of the writer. A transaction is committed once it holds
+// BatchRows rows or is BatchInterval old, so an interrupted run loses at
+// most that much; the caller's rows travel in chunks of chunkMsgs
+// messages (or chunkBytes of message bytes), at most maxQueued chunks
+// ahead of the writer (backpressure beyond).
+const (
+	BatchRows     = 50000
+	BatchInterval = time.Second
+	chunkMsgs     = 512
+	chunkBytes    = 512 << 10
+	chunkOthers   = 256
+	maxQueued     = 16
+)
+
+// RunInfo describes a run when it begins.
+type RunInfo struct {
+	Version string
+	Args    []string
+	// Started is when the run began (the caller reads the clock: the
+	// store does not); zero means now.
+	Started time.Time
+}
+
+// Summary is what Finish records of a run: the analyzer's counts, the
+// capture path's, and how many findings a baseline hid.
+type Summary struct {
+	Stats     *analyzer.Stats
+	Capture   capture.Stats
+	Baselined int
+}
+
+// Run writes one analysis into the database. Its Add methods are called
+// from the analysis goroutine (one goroutine at a time: they are not
+// meant to be called concurrently, though they are safe to): each copies
+// what it keeps and queues it for the run's writer goroutine, which
+// inserts the rows with prepared statements in transactions of about
+// BatchRows rows or BatchInterval. When the writer falls maxQueued chunks
+// behind, Add waits. The run is marked complete only by Finish(..., true):
+// a run interrupted before keeps the rows committed so far and reads back
+// as incomplete.
+type Run struct {
+	db *DB
+	id int64
+
+	mu     sync.Mutex
+	space  *sync.Cond // the queue shrank
+	cur    *chunk
+	queue  []*chunk
+	free   []*chunk
+	closed bool
+	err    error // the writer's first error: later rows are dropped
+
+	notify chan struct{}
+	finish chan finishReq
+	done   chan struct{}
+
+	// The writer's own state.
+	inputs    map[string]int // path -> seq of the input being read
+	nextInput int
+	txOpen    bool
+	txStart   time.Time
+	txRows    int
+	counts    [5]int64 // rows of the open transaction: messages, exchanges, dialogs, registrations, findings
+	args      []driver.NamedValue
+	numBuf    []byte
+	jsonBuf   bytes.Buffer
+	jsonEnc   *json.Encoder
+}
+
+// chunk is a run of rows on their way to the writer; its slices are
+// reused.
+type chunk struct {
+	msgs     []msgRow
+	arena    []byte // the messages' bytes and strings
+	frames   []int
+	inputs   []capture.Input
+	exs      []analyzer.Exchange
+	dialogs  []analyzer.Dialog
+	regs     []analyzer.Registration
+	findings []finding.Finding
+	others   int
+}
+
+func (c *chunk) empty() bool { return len(c.msgs) == 0 && c.others == 0 }
+
+func (c *chunk) reset() {
+	clear(c.msgs) // drop the string references
+	clear(c.exs)
+	clear(c.dialogs)
+	clear(c.regs)
+	clear(c.findings)
+	clear(c.inputs)
+	*c = chunk{msgs: c.msgs[:0], arena: c.arena[:0], frames: c.frames[:0], inputs: c.inputs[:0],
+		exs: c.exs[:0], dialogs: c.dialogs[:0], regs: c.regs[:0], findings: c.findings[:0]}
+	if cap(c.arena) > 4*chunkBytes {
+		c.arena = nil
+	}
+}
+
+// span is a part of a chunk's arena or frames.
+type span struct{ off, n int32 }
+
+// msgRow is one message as AddMessage copied it.
+type msgRow struct {
+	input     string // the analyzer's input name (immutable)
+	transport string // a constant
+	exchange  string // an Exchange.ID (immutable)
+	time      int64
+	src, dst  netip.AddrPort
+	status    int
+	frames    span // in chunk.frames
+	raw       span // in chunk.arena
+	startLine int32
+	callID    span
+	method    span
+	auth      bool
+	retrans   bool
+}
+
+type finishReq struct {
+	sum      Summary
+	complete bool
+	reply    chan error
+}
+
+// BeginRun records a new run (incomplete until Finish) and starts its
+// writer goroutine.
+func (db *DB) BeginRun(ctx context.Context, info RunInfo) (*Run, error) {
+	if info.Started.IsZero() {
+		info.Started = time.Now()
+	}
+	args := info.Args
+	if args == nil {
+		args = []string{}
+	}
+	aj, err := json.Marshal(args)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	db.wmu.Lock()
+	res, err := db.ws.insRun.ExecContext(context.Background(), named(info.Started.UnixNano(), info.Version, string(aj)))
+	db.wmu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("store: begin run: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, err
+	}
+	r := &Run{db: db, id: id, notify: make(chan struct{}, 1), finish: make(chan finishReq), done: make(chan struct{}),
+		inputs: map[string]int{}}
+	r.space = sync.NewCond(&r.mu)
+	r.jsonEnc = json.NewEncoder(&r.jsonBuf)
+	r.jsonEnc.SetEscapeHTML(false)
+	go r.write()
+	return r, nil
+}
+
+// ID is the run's number in the database.
+func (r *Run) ID() int64 { return r.id }
+
+// Err returns the writer's first error, if any: after one, rows are
+// dropped and Finish returns it.
+func (r *Run) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.err
+}
+
+// chunkLocked returns the chunk being filled. r.mu is held.
+func (r *Run) chunkLocked() *chunk {
+	if r.cur == nil {
+		if n := len(r.free); n > 0 {
+			r.cur, r.free = r.free[n-1], r.free[:n-1]
+		} else {
+			r.cur = &chunk{msgs: make([]msgRow, 0, chunkMsgs), arena: make([]byte, 0, chunkBytes+64<<10), frames: make([]int, 0, chunkMsgs+16)}
+		}
+	}
+	return r.cur
+}
+
+// sendLocked queues the chunk being filled, waiting while the writer is
+// maxQueued chunks behind. r.mu is held.
+func (r *Run) sendLocked() {
+	c := r.cur
+	if c == nil || c.empty() {
+		return
+	}
+	// Out of reach of the writer's periodic steal while waiting.
+	r.cur = nil
+	for len(r.queue) >= maxQueued && r.err == nil {
+		r.space.Wait()
+	}
+	r.queue = append(r.queue, c)
+	select {
+	case r.notify <- struct{}{}:
+	default:
+	}
+}
+
+func (r *Run) full(c *chunk) bool {
+	return len(c.msgs) >= chunkMsgs || len(c.arena) >= chunkBytes || c.others >= chunkOthers
+}
+
+// AddMessage queues one SIP message: every message, retransmissions
+// included (flagged). It copies what it keeps (the raw bytes, frames,
+// Call-ID, method): the event is valid only during the call. The token
+// of Basic credentials is overwritten with asterisks in the stored bytes:
+// it is the password, in clear. It is meant
+// as analyzer.Config.OnMessage.
+func (r *Run) AddMessage(ev *analyzer.MessageEvent) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed || r.err != nil {
+		return
+	}
+	c := r.chunkLocked()
+	m := msgRow{input: ev.Input, transport: ev.Transport, time: ev.Time.UnixNano(), src: ev.Src, dst: ev.Dst, retrans: ev.Retransmission}
+	m.frames = span{int32(len(c.frames)), int32(len(ev.Frames))}
+	c.frames = append(c.frames, ev.Frames...)
+	m.raw = span{int32(len(c.arena)), int32(len(ev.Raw))}
+	c.arena = append(c.arena, ev.Raw...)
+	sl := bytes.IndexByte(ev.Raw, '\n')
+	if sl < 0 {
+		sl = len(ev.Raw)
+	}
+	if sl > 0 && ev.Raw[sl-1] == '\r' {
+		sl--
+	}
+	m.startLine = int32(sl)
+	if msg := ev.Msg; msg != nil {
+		m.callID = span{int32(len(c.arena)), int32(len(msg.CallID))}
+		c.arena = append(c.arena, msg.CallID...)
+		method := msg.Method
+		if !msg.Request {
+			method = msg.CSeqMethod
+			m.status = msg.Status
+		}
+		m.method = span{int32(len(c.arena)), int32(len(method))}
+		c.arena = append(c.arena, method...)
+		m.auth = len(msg.Auth) > 0
+		for _, f := range msg.Auth {
+			redactBasic(c.arena[m.raw.off:m.raw.off+m.raw.n], f.Value)
+		}
+	}
+	if ev.Exchange != nil {
+		m.exchange = ev.Exchange.ID
+	}
+	c.msgs = append(c.msgs, m)
+	if r.full(c) {
+		r.sendLocked()
+	}
+}
+
+// redactBasic overwrites, in raw, the token of Basic credentials (the
+// password in base64) with asterisks of the same length, so that lengths
+// and Content-Length still hold.
+func redactBasic(raw []byte, value string) {
+	v := strings.TrimSpace(value)
+	if len(v) < 6 || !strings.EqualFold(v[:6], "basic ") {
+		return
+	}
+	token := strings.TrimSpace(v[6:])
+	if token == "" {
+		return
+	}
+	for i := 0; i < len(raw); {
+		j := bytes.Index(raw[i:], []byte(token))
+		if j < 0 {
+			return
+		}
+		for k := range len(token) {
+			raw[i+j+k] = '*'
+		}
+		i += j + len(token)
+	}
+}
+
+// AddInput records a capture file once it has been read (the messages of
+// an input can come before it). It ends the input: messages of the same
+// path after it belong to a new input.
+func (r *Run) AddInput(in capture.Input) {
+	r.addOther(func(c *chunk) { c.inputs = append(c.inputs, in) }, true)
+}
+
+// AddExchange queues an auth exchange (analyzer.Config.OnExchange). The
+// store keeps a copy of its public fields: never the credentials or the
+// reference's full result, which hold secrets.
+func (r *Run) AddExchange(ex *analyzer.Exchange) {
+	r.addOther(func(c *chunk) {
+		c.exs = append(c.exs, *ex)
+		e := &c.exs[len(c.exs)-1]
+		var zero analyzer.Exchange
+		e.Result, e.Credentials = zero.Result, zero.Credentials
+	}, false)
+}
+
+// AddDialog queues a dialog (analyzer.Config.OnDialog).
+func (r *Run) AddDialog(d *analyzer.Dialog) {
+	r.addOther(func(c *chunk) { c.dialogs = append(c.dialogs, *d) }, false)
+}
+
+// AddRegistration queues an AOR's registration timeline
+// (analyzer.Config.OnRegistration).
+func (r *Run) AddRegistration(g *analyzer.Registration) {
+	r.addOther(func(c *chunk) { c.regs = append(c.regs, *g) }, false)
+}
+
+// AddFindings queues findings (engine.Findings(), after the analyzer's
+// Close, or whatever there is when interrupted). They read back in
+// report order (finding.Less) whatever the order they were added in.
+func (r *Run) AddFindings(fs []*finding.Finding) {
+	for _, f := range fs {
+		r.addOther(func(c *chunk) { c.findings = append(c.findings, *f) }, false)
+	}
+}
+
+func (r *Run) addOther(add func(*chunk), send bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed || r.err != nil {
+		return
+	}
+	c := r.chunkLocked()
+	add(c)
+	c.others++
+	if send || r.full(c) {
+		r.sendLocked()
+	}
+}
+
+// Finish flushes every row added, records the summary (sum.Stats may be
+// nil) and whether the run is complete, and stops the writer. complete
+// should be false for an interrupted run. The flush is not abandoned
+// when ctx is cancelled (the usual case after Ctrl-C): the rows added are
+// committed. Finish returns the writer's first error, if any; it may be
+// called once.
+func (r *Run) Finish(ctx context.Context, sum Summary, complete bool) error {
+	_ = ctx
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return errors.New("store: run already finished")
+	}
+	r.closed = true
+	r.mu.Unlock()
+	reply := make(chan error, 1)
+	r.finish <- finishReq{sum: sum, complete: complete, reply: reply}
+	err := <-reply
+	<-r.done
+	return err
+}
+
+// write is the writer goroutine.
+func (r *Run) write() {
+	defer close(r.done)
+	tick := time.NewTicker(BatchInterval / 2)
+	defer tick.Stop()
+	var batch []*chunk
+	for {
+		var req *finishReq
+		steal := false
+		select {
+		case <-r.notify:
+		case <-tick.C:
+			steal = true
+		case f := <-r.finish:
+			req, steal = &f, true
+		}
+		r.mu.Lock()
+		batch = append(batch[:0], r.queue...)
+		clear(r.queue)
+		r.queue = r.queue[:0]
+		if steal && r.cur != nil && !r.cur.empty() {
+			batch = append(batch, r.cur)
+			r.cur = nil
+		}
+		failed := r.err != nil
+		r.space.Broadcast()
+		r.mu.Unlock()
+		var err error
+		if !failed {
+			err = r.writeChunks(batch)
+			if err == nil && r.txOpen && (r.txRows >= BatchRows || time.Since(r.txStart) >= BatchInterval || req != nil) {
+				err = r.commit()
+			}
+		}
+		r.mu.Lock()
+		for _, c := range batch {
+			c.reset()
+			if len(r.free) < maxQueued+2 {
+				r.free = append(r.free, c)
+			}
+		}
+		if err != nil && r.err == nil {
+			r.err = fmt.Errorf("store: run %d: %w", r.id, err)
+			r.space.Broadcast()
+		}
+		err = r.err
+		r.mu.Unlock()
+		clear(batch)
+		if req != nil {
+			if err == nil {
+				err = r.finishRun(req)
+			} else {
+				r.rollback()
+			}
+			req.reply <- err
+			return
+		}
+	}
+}
+
+// begin opens the batch transaction if none is, holding the writer
+// connection until commit.
+func (r *Run) begin() error {
+	if r.txOpen {
+		return nil
+	}
+	r.db.wmu.Lock()
+	if r.db.w == nil {
+		r.db.wmu.Unlock()
+		return errors.New("database closed")
+	}
+	if _, err := r.db.w.Exec("BEGIN IMMEDIATE", nil); err != nil {
+		r.db.wmu.Unlock()
+		return err
+	}
+	r.txOpen, r.txStart, r.txRows = true, time.Now(), 0
+	return nil
+}
+
+func (r *Run) commit() error {
+	if !r.txOpen {
+		return nil
+	}
+	c := r.counts
+	_, err := r.db.ws.updCounts.ExecContext(context.Background(), named(c[0], c[1], c[2], c[3], c[4], r.id))
+	if err == nil {
+		_, err = r.db.w.Exec("COMMIT", nil)
+	}
+	if err != nil {
+		_, _ = r.db.w.Exec("ROLLBACK", nil)
+	}
+	r.counts = [5]int64{}
+	r.txOpen = false
+	r.db.wmu.Unlock()
+	return err
+}
+
+func (r *Run) rollback() {
+	if r.txOpen {
+		_, _ = r.db.w.Exec("ROLLBACK", nil)
+		r.txOpen = false
+		r.counts = [5]int64{}
+		r.db.wmu.Unlock()
+	}
+}
+
+// finishRun commits the rest and marks the run finished.
+func (r *Run) finishRun(req *finishReq) error {
+	var stats any
+	if req.sum.Stats != nil {
+		b, err := json.Marshal(req.sum.Stats)
+		if err != nil {
+			return err
+		}
+		stats = string(b)
+	}
+	cb, err := json.Marshal(req.sum.Capture)
+	if err != nil {
+		return err
+	}
+	if err := r.begin(); err != nil {
+		return err
+	}
+	_, err = r.db.ws.finishRun.ExecContext(context.Background(),
+		named(time.Now().UnixNano(), req.complete, stats, string(cb), int64(req.sum.Baselined), r.id))
+	if err != nil {
+		r.rollback()
+		return err
+	}
+	return r.commit()
+}
+
+func (r *Run) writeChunks(batch []*chunk) error {
+	for _, c := range batch {
+		if c.empty() {
+			continue
+		}
+		if err := r.begin(); err != nil {
+			return err
+		}
+		if err := r.writeChunk(c); err != nil {
+			r.rollback()
+			return err
+		}
+		if r.txRows >= BatchRows {
+			if err := r.commit(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// named returns driver arguments; reused for the hot paths via r.args.
+func named(vals ...any) []driver.NamedValue {
+	out := make([]driver.NamedValue, len(vals))
+	for i, v := range vals {
+		out[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+	}
+	return out
+}
+
+// setArgs fills r.args with vals, reusing its backing array.
+func (r *Run) setArgs(n int) []driver.NamedValue {
+	if cap(r.args) < n {
+		r.args = make([]driver.NamedValue, n)
+	}
+	a := r.args[:n]
+	for i := range a {
+		a[i] = driver.NamedValue{Ordinal: i + 1}
+	}
+	return a
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// inputSeq returns the number of the input a row names, creating its row
+// on first sight.
+func (r *Run) inputSeq(path string) (int, error) {
+	if seq, ok := r.inputs[path]; ok {
+		return seq, nil
+	}
+	r.nextInput++
+	seq := r.nextInput
+	if _, err := r.db.ws.insInput.ExecContext(context.Background(), named(r.id, int64(seq), path)); err != nil {
+		return 0, err
+	}
+	r.inputs[path] = seq
+	return seq, nil
+}
+
+// str is a view of b as a string, valid while b is.
+func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
+func (r *Run) writeChunk(c *chunk) error {
+	bg := context.Background()
+	ws := r.db.ws
+	lastInput, lastSeq := "\x00", 0
+	for i := range c.msgs {
+		m := &c.msgs[i]
+		if m.input != lastInput {
+			seq, err := r.inputSeq(m.input)
+			if err != nil {
+				return err
+			}
+			lastInput, lastSeq = m.input, seq
+		}
+		frames := c.frames[m.frames.off : m.frames.off+m.frames.n]
+		first, frame := 0, 0
+		var framesText any
+		if len(frames) > 0 {
+			first, frame = frames[0], frames[len(frames)-1]
+			for _, f := range frames {
+				first = min(first, f)
+			}
+		}
+		if len(frames) > 1 {
+			b := r.numBuf[:0]
+			for j, f := range frames {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendInt(b, int64(f), 10)
+			}
+			r.numBuf = b
+			framesText = string(b)
+		}
+		raw := c.arena[m.raw.off : m.raw.off+m.raw.n]
+		callID := str(c.arena[m.callID.off : m.callID.off+m.callID.n])
+		a := r.setArgs(18)
+		a[0].Value = r.id
+		a[1].Value = int64(lastSeq)
+		a[2].Value = int64(frame)
+		a[3].Value = int64(first)
+		a[4].Value = framesText
+		a[5].Value = m.time
+		a[6].Value = addrPort(m.src)
+		a[7].Value = addrPort(m.dst)
+		a[8].Value = m.transport
+		a[9].Value = callID
+		a[10].Value = callHash(callID)
+		a[11].Value = str(c.arena[m.method.off : m.method.off+m.method.n])
+		a[12].Value = int64(m.status)
+		a[13].Value = str(raw[:m.startLine])
+		a[14].Value = m.auth
+		a[15].Value = m.retrans
+		if m.exchange != "" {
+			a[16].Value = m.exchange
+		}
+		a[17].Value = raw
+		if _, err := ws.insMsg.ExecContext(bg, a); err != nil {
+			return fmt.Errorf("message: %w", err)
+		}
+	}
+	r.counts[0] += int64(len(c.msgs))
+	r.txRows += len(c.msgs)
+	for i := range c.inputs {
+		if err := r.writeInput(&c.inputs[i]); err != nil {
+			return fmt.Errorf("input: %w", err)
+		}
+	}
+	for i := range c.exs {
+		if err := r.writeExchange(&c.exs[i]); err != nil {
+			return fmt.Errorf("exchange: %w", err)
+		}
+	}
+	for i := range c.dialogs {
+		if err := r.writeDialog(&c.dialogs[i]); err != nil {
+			return fmt.Errorf("dialog: %w", err)
+		}
+	}
+	for i := range c.regs {
+		if err := r.writeRegistration(&c.regs[i]); err != nil {
+			return fmt.Errorf("registration: %w", err)
+		}
+	}
+	for i := range c.findings {
+		if err := r.writeFinding(&c.findings[i]); err != nil {
+			return fmt.Errorf("finding: %w", err)
+		}
+	}
+	r.counts[1] += int64(len(c.exs))
+	r.counts[2] += int64(len(c.dialogs))
+	r.counts[3] += int64(len(c.regs))
+	r.counts[4] += int64(len(c.findings))
+	r.txRows += c.others
+	return nil
+}
+
+// callHash is the FNV-1a 64 hash of a Call-ID, the key of the messages'
+// Call-ID index: an integer keeps the index small, so that the random
+// inserts of a batch dirty fewer pages.
+func callHash(s string) int64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return int64(h)
+}
+
+func addrPort(ap netip.AddrPort) string {
+	if !ap.IsValid() {
+		return ""
+	}
+	return ap.String()
+}
+
+// ipOf returns the address of an ip:port string, or the string itself.
+func ipOf(s string) string {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().String()
+	}
+	return s
+}
+
+func (r *Run) writeInput(in *capture.Input) error {
+	seq, ok := r.inputs[in.Path]
+	bg := context.Background()
+	if !ok {
+		r.nextInput++
+		seq = r.nextInput
+		if _, err := r.db.ws.insInput.ExecContext(bg, named(r.id, int64(seq), in.Path)); err != nil {
+			return err
+		}
+	}
+	delete(r.inputs, in.Path)
+	_, err := r.db.ws.updInput.ExecContext(bg, named(in.Format, in.LinkType, int64(in.Packets), in.Bytes, in.Error, r.id, int64(seq)))
+	return err
+}
+
+// marshal encodes v as JSON (without HTML escaping) into r's buffer; the
+// result is valid until the next call.
+func (r *Run) marshal(v any) (string, error) {
+	r.jsonBuf.Reset()
+	if err := r.jsonEnc.Encode(v); err != nil {
+		return "", err
+	}
+	return string(bytes.TrimSuffix(r.jsonBuf.Bytes(), []byte("\n"))), nil
+}
+
+func (r *Run) writeExchange(e *analyzer.Exchange) error {
+	data, err := r.marshal(e)
+	if err != nil {
+		return err
+	}
+	_, err = r.db.ws.insEx.ExecContext(context.Background(), named(
+		r.id, e.ID, e.Input, int64(e.Frame), nullTime(e.Time), e.CallID, e.Method,
+		e.Client, e.Server, ipOf(e.Client), ipOf(e.Server), e.Username, e.Realm,
+		e.Reference, e.ServerVerdict, int64(e.Status), e.Cause, data))
+	return err
+}
+
+func (r *Run) writeDialog(d *analyzer.Dialog) error {
+	tags := d.ToTags
+	if tags == nil {
+		tags = []string{}
+	}
+	tj, err := r.marshal(tags)
+	if err != nil {
+		return err
+	}
+	_, err = r.db.ws.insDlg.ExecContext(context.Background(), named(
+		r.id, d.ID, d.Input, d.CallID, d.Method, string(d.State), d.From, d.To, d.FromTag, tj,
+		d.Caller, d.Callee, ipOf(d.Caller), ipOf(d.Callee), int64(d.FirstFrame), int64(d.LastFrame),
+		nullTime(d.Start), nullTime(d.End), int64(d.Messages), int64(d.Status), d.Authenticated))
+	return err
+}
+
+func (r *Run) writeRegistration(g *analyzer.Registration) error {
+	implicit, bindings, events := g.Implicit, g.Bindings, g.Events
+	if implicit == nil {
+		implicit = []string{}
+	}
+	if bindings == nil {
+		bindings = []*analyzer.Binding{}
+	}
+	if events == nil {
+		events = []analyzer.RegEvent{}
+	}
+	ij, err := r.marshal(implicit)
+	if err != nil {
+		return err
+	}
+	bj, err := r.marshal(bindings)
+	if err != nil {
+		return err
+	}
+	ej, err := r.marshal(events)
+	if err != nil {
+		return err
+	}
+	_, err = r.db.ws.insReg.ExecContext(context.Background(), named(
+		r.id, g.AOR, g.Input, g.State, ij, bj, ej, int64(g.EventsDropped), int64(g.FirstFrame), int64(g.LastFrame)))
+	return err
+}
+
+func (r *Run) writeFinding(f *finding.Finding) error {
+	frames := f.Frames
+	if frames == nil {
+		frames = []int{}
+	}
+	fj, err := r.marshal(frames)
+	if err != nil {
+		return err
+	}
+	first := 0
+	if len(frames) > 0 {
+		first = frames[0]
+	}
+	_, err = r.db.ws.insFinding.ExecContext(context.Background(), named(
+		r.id, f.Rule, f.Name, int64(f.Severity), f.Message, f.Clause, f.CallID, f.Exchange, fj, int64(first),
+		nullTime(f.Time), f.Input, f.Client, f.Server, ipOf(f.Client), ipOf(f.Server), f.Transport, f.Username,
+		f.Key, f.Fingerprint, int64(f.Count), nullTime(f.LastTime)))
+	return err
+}
+
+// writeStmts are the writer connection's prepared statements.
+type writeStmts struct {
+	insRun, finishRun, updCounts              *sqlite3.SQLiteStmt
+	insInput, updInput                        *sqlite3.SQLiteStmt
+	insMsg, insEx, insDlg, insReg, insFinding *sqlite3.SQLiteStmt
+	all                                       []*sqlite3.SQLiteStmt
+}
+
+func prepareWrites(c *sqlite3.SQLiteConn) (*writeStmts, error) {
+	ws := &writeStmts{}
+	for _, s := range []struct {
+		dst   **sqlite3.SQLiteStmt
+		query string
+	}{
+		{&ws.insRun, `INSERT INTO runs (started, version, args) VALUES (?, ?, ?)`},
+		{&ws.finishRun, `UPDATE runs SET finished = ?, complete = ?, stats = ?, capture = ?, baselined = ? WHERE id = ?`},
+		{&ws.updCounts, `UPDATE runs SET messages = messages + ?, exchanges = exchanges + ?, dialogs = dialogs + ?,
+			registrations = registrations + ?, findings = findings + ? WHERE id = ?`},
+		{&ws.insInput, `INSERT INTO inputs (run_id, seq, path) VALUES (?, ?, ?)`},
+		{&ws.updInput, `UPDATE inputs SET format = ?, link_type = ?, packets = ?, bytes = ?, error = ?, done = 1 WHERE run_id = ? AND seq = ?`},
+		{&ws.insMsg, `INSERT INTO messages (run_id, input, frame, frame_first, frames, time, src, dst, transport,
+			call_id, call_hash, method, status, start_line, auth, retrans, exchange, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+		{&ws.insEx, `INSERT INTO exchanges (run_id, ex_id, input, frame, time, call_id, method, client, server,
+			client_ip, server_ip, username, realm, reference, server_verdict, status, cause, data)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+		{&ws.insDlg, `INSERT INTO dialogs (run_id, dlg_id, input, call_id, method, state, from_uri, to_uri, from_tag,
+			to_tags, caller, callee, caller_ip, callee_ip, first_frame, last_frame, start_time, end_time, messages,
+			status, authenticated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+		{&ws.insReg, `INSERT INTO registrations (run_id, aor, input, state, implicit, bindings, events,
+			events_dropped, first_frame, last_frame) VALUES (?,?,?,?,?,?,?,?,?,?)`},
+		{&ws.insFinding, `INSERT INTO findings (run_id, rule, name, severity, message, clause, call_id, exchange,
+			frames, first_frame, time, input, client, server, client_ip, server_ip, transport, username,
+			finding_key, fingerprint, count, last_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+	} {
+		st, err := c.Prepare(s.query)
+		if err != nil {
+			ws.close()
+			return nil, fmt.Errorf("prepare %q: %w", s.query, err)
+		}
+		*s.dst = st.(*sqlite3.SQLiteStmt)
+		ws.all = append(ws.all, *s.dst)
+	}
+	return ws, nil
+}
+
+func (ws *writeStmts) close() {
+	for _, s := range ws.all {
+		s.Close()
+	}
+	ws.all = nil
+}
