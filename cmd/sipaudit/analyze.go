@@ -18,6 +18,7 @@ import (
 	"github.com/sipaudit/sipaudit/finding"
 	"github.com/sipaudit/sipaudit/report"
 	"github.com/sipaudit/sipaudit/rules"
+	"github.com/sipaudit/sipaudit/store"
 )
 
 // defaultMemoryLimit is the Go memory limit of an analysis when the
@@ -39,6 +40,7 @@ type analyzeOpts struct {
 	wordlist      string
 	rules         rules.Config
 	color         string
+	db            string
 }
 
 func newAnalyzeCmd() *cobra.Command {
@@ -62,6 +64,7 @@ func newAnalyzeCmd() *cobra.Command {
 	f.StringVar(&o.failOn, "fail-on", "", "exit 3 when a finding at or above `SEVERITY` exists (critical, high, medium, low, info)")
 	f.StringVar(&o.baseline, "baseline", "", "hide findings already accepted: a previous JSON report, or a `FILE` of fingerprints, one per line")
 	f.StringVar(&o.wordlist, "wordlist", "", "passwords to try against one captured digest per user (SA106), one per line (`FILE`)")
+	f.StringVar(&o.db, "db", "sipaudit.db", "SQLite `FILE` the run is stored in, for sipaudit serve and report (\"\" to store nothing)")
 	f.StringVar(&o.color, "color", "auto", "colour in the text report: auto (on a terminal), always, never")
 	def := rules.DefaultConfig()
 	f.IntVar(&o.rules.BruteForceCount, "brute-force-count", def.BruteForceCount, "SA601: failed authentications that make a brute force")
@@ -163,6 +166,23 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 	for _, r := range engine.Rules() {
 		rep.Rules = append(rep.Rules, r.Info())
 	}
+	onRegistration := func(r *analyzer.Registration) { rep.Registrations = append(rep.Registrations, r) }
+	var onMessage func(*analyzer.MessageEvent)
+	var run *store.Run
+	if o.db != "" {
+		db, err := store.Open(ctx, o.db)
+		if err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--db %s: %w", o.db, err)}
+		}
+		defer db.Close()
+		if run, err = db.BeginRun(ctx, store.RunInfo{Version: version(), Args: os.Args[1:]}); err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--db %s: %w", o.db, err)}
+		}
+		onMessage = run.AddMessage
+		onExchange = tee(onExchange, run.AddExchange)
+		onDialog = tee(onDialog, run.AddDialog)
+		onRegistration = tee(onRegistration, run.AddRegistration)
+	}
 	an := analyzer.New(analyzer.Config{
 		Rules:              engine,
 		Verifier:           ver,
@@ -170,19 +190,27 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 		MaxMessage:         capture.DefaultLimits().MaxMessage,
 		OnExchange:         onExchange,
 		OnDialog:           onDialog,
-		OnRegistration:     func(r *analyzer.Registration) { rep.Registrations = append(rep.Registrations, r) },
+		OnRegistration:     onRegistration,
+		OnMessage:          onMessage,
 	})
 	var inputFailed bool
+	interrupted := ""
 	for _, path := range args {
 		an.SetInput(path)
 		in, st, err := analyzeOne(cmd, path, o, an)
 		if in != nil {
 			rep.Inputs = append(rep.Inputs, *in)
 			rep.Capture.Add(st)
+			if run != nil {
+				run.AddInput(*in)
+			}
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return &exitError{exitInput, fmt.Errorf("%s: interrupted", path)}
+				// Ctrl-C or SIGTERM: what was analysed is completed,
+				// stored (the run marked incomplete) and reported.
+				interrupted = path
+				break
 			}
 			if errors.Is(err, capture.ErrTruncated) {
 				// everything before the cut was analyzed
@@ -206,6 +234,15 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 	}
 	rep.Stats = an.Stats()
 	rep.Stats.Packets = rep.Capture.Packets
+	if run != nil {
+		run.AddFindings(rep.Findings)
+		// Finish flushes even when ctx is cancelled.
+		err := run.Finish(ctx, store.Summary{Stats: rep.Stats, Capture: rep.Capture, Baselined: rep.Baselined}, interrupted == "")
+		if err != nil {
+			fmt.Fprintf(stderr, "sipaudit: --db %s: %v\n", o.db, err)
+			inputFailed = true
+		}
+	}
 	out := cmd.OutOrStdout()
 	if o.output != "" {
 		f, err := os.Create(o.output)
@@ -228,6 +265,13 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 	}
 	if err != nil {
 		return &exitError{exitInput, fmt.Errorf("writing the report: %w", err)}
+	}
+	if interrupted != "" {
+		msg := fmt.Sprintf("%s: interrupted; what was read before is analysed and reported", interrupted)
+		if run != nil {
+			msg += fmt.Sprintf(", and stored in %s as run %d (incomplete)", o.db, run.ID())
+		}
+		return &exitError{exitInput, errors.New(msg)}
 	}
 	if inputFailed {
 		return &exitError{code: exitInput, err: errors.New("")}
@@ -339,4 +383,12 @@ func newBar(w io.Writer, path string, size int64, mode string) *progressbar.Prog
 		progressbar.OptionThrottle(200_000_000),
 		progressbar.OptionClearOnFinish(),
 	)
+}
+
+// tee calls both functions.
+func tee[T any](a, b func(T)) func(T) {
+	return func(v T) {
+		a(v)
+		b(v)
+	}
 }

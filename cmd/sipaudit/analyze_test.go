@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -20,6 +21,10 @@ const (
 func runCmd(t *testing.T, stdin []byte, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
+	if len(args) > 0 && args[0] == "analyze" && !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--db") }) {
+		// Tests store nothing unless they say where.
+		args = append([]string{"analyze", "--db="}, args[1:]...)
+	}
 	code = run(args, bytes.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
