@@ -8,11 +8,15 @@
 // one newer than the binary (ErrNewerSchema). Several runs share one
 // database: every row carries its run_id. Tables: runs (started,
 // finished, complete, version, args, stats JSON, row counts), inputs,
-// messages (raw bytes as BLOB, frames, time, endpoints, transport,
-// Call-ID, method, status, start line, auth and retransmission flags,
-// exchange ID), exchanges (query columns plus the exchange's public JSON,
-// Work masked), dialogs, registrations (bindings and events as JSON) and
-// findings (every field). Times are Unix nanoseconds.
+// msg_blocks (messages in blocks of up to 256 consecutive messages of one
+// input: their raw bytes end to end in one BLOB, their frames, time,
+// endpoints, transport, Call-ID, method, status, start line, flags and
+// exchange ID packed in another, block.go; with the block's frame range),
+// msg_calls (the blocks that hold each Call-ID, by FNV-1a hash),
+// msg_counts (messages by method and status), exchanges (query columns,
+// integer keys for the ID, user and Call-ID, plus the exchange's public
+// JSON, Work masked), dialogs, registrations (bindings and events as
+// JSON) and findings (every field). Times are Unix nanoseconds.
 //
 // # Writing
 //
@@ -21,7 +25,9 @@
 // AddInput and AddFindings. They copy what they keep and queue it; the
 // run's writer goroutine inserts the rows with prepared statements on the
 // single writer connection, committing every BatchRows rows or
-// BatchInterval. Run.Finish flushes and records the summary; a run not
+// BatchInterval; a checkpointer goroutine folds the WAL into the database
+// file in the background (checkpoint.go). Run.Finish flushes and records
+// the summary; a run not
 // finished with complete=true reads back as incomplete, with every row
 // committed before the interruption.
 //

@@ -138,7 +138,7 @@ func fromNS(n sql.NullInt64) time.Time {
 // status (retransmissions included, as analyzer.Stats counts them), for
 // a run that has no Stats (interrupted).
 func (db *DB) MessageStats(ctx context.Context, run int64) (requests, responses map[string]int, err error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT method, status, count(*) FROM messages WHERE run_id = ? GROUP BY method, status`, run)
+	rows, err := db.r.QueryContext(ctx, `SELECT method, status, n FROM msg_counts WHERE run_id = ?`, run)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -324,10 +324,10 @@ type ExchangeQuery struct {
 func exchangeWhere(run int64, q ExchangeQuery) *where {
 	w := newWhere(run)
 	if q.User != "" {
-		w.add("username = ?", q.User)
+		w.add("user_hash = ? AND username = ?", callHash(q.User), q.User)
 	}
 	if q.CallID != "" {
-		w.add("call_id = ?", q.CallID)
+		w.add("call_hash = ? AND call_id = ?", callHash(q.CallID), q.CallID)
 	}
 	if q.IP != "" {
 		w.add("(client_ip = ? OR server_ip = ? OR client = ? OR server = ?)", q.IP, q.IP, q.IP, q.IP)
@@ -383,7 +383,7 @@ func (db *DB) eachExchange(ctx context.Context, w *where, pg string, fn func(*an
 // Exchange returns one exchange by ID, or ErrNotFound.
 func (db *DB) Exchange(ctx context.Context, run int64, id string) (*analyzer.Exchange, error) {
 	var data []byte
-	err := db.r.QueryRowContext(ctx, `SELECT data FROM exchanges WHERE run_id = ? AND ex_id = ?`, run, id).Scan(&data)
+	err := db.r.QueryRowContext(ctx, `SELECT data FROM exchanges WHERE run_id = ? AND ex_key = ? AND ex_id = ?`, run, idKey(id), id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: exchange %q: %w", id, ErrNotFound)
 	}
@@ -463,7 +463,7 @@ const dialogCols = `dlg_id, input, call_id, method, state, from_uri, to_uri, fro
 func (db *DB) Dialogs(ctx context.Context, run int64, q DialogQuery) ([]*analyzer.Dialog, int, error) {
 	w := newWhere(run)
 	if q.CallID != "" {
-		w.add("call_id = ?", q.CallID)
+		w.add("call_hash = ? AND call_id = ?", callHash(q.CallID), q.CallID)
 	}
 	if q.IP != "" {
 		w.add("(caller_ip = ? OR callee_ip = ? OR caller = ? OR callee = ?)", q.IP, q.IP, q.IP, q.IP)
@@ -522,7 +522,7 @@ func scanDialog(s scanner) (*analyzer.Dialog, error) {
 
 // Dialog returns one dialog by ID, or ErrNotFound.
 func (db *DB) Dialog(ctx context.Context, run int64, id string) (*analyzer.Dialog, error) {
-	d, err := scanDialog(db.r.QueryRowContext(ctx, `SELECT `+dialogCols+` FROM dialogs WHERE run_id = ? AND dlg_id = ?`, run, id))
+	d, err := scanDialog(db.r.QueryRowContext(ctx, `SELECT `+dialogCols+` FROM dialogs WHERE run_id = ? AND dlg_key = ? AND dlg_id = ?`, run, idKey(id), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: dialog %q: %w", id, ErrNotFound)
 	}
@@ -569,53 +569,48 @@ type MessageQuery struct {
 	Limit int
 }
 
-// maxFrameSpan bounds how many frames before the completing one a
-// message's first frame can be, for the frame search.
-const maxFrameSpan = 10000
-
-// Messages returns the run's messages that match q, in capture order.
+// Messages returns the run's messages that match q, in capture order. It
+// reads the message blocks that may hold them (by the Call-ID index, or
+// the blocks' frame ranges) and picks the messages from them.
 func (db *DB) Messages(ctx context.Context, run int64, q MessageQuery) ([]*Message, error) {
-	w := newWhere(run)
+	const cols = `SELECT i.path, b.meta, b.raw FROM msg_blocks b JOIN inputs i ON i.run_id = b.run_id AND i.seq = b.input `
+	var rows *sql.Rows
+	var err error
 	switch {
 	case q.CallID != "":
-		w.add("m.call_hash = ? AND m.call_id = ?", callHash(q.CallID), q.CallID)
+		rows, err = db.r.QueryContext(ctx, cols+`JOIN msg_calls c ON c.block = b.id
+			WHERE c.run_id = ? AND c.call_hash = ? ORDER BY c.block`, run, callHash(q.CallID))
 	case q.Frame > 0:
-		w.add("m.frame BETWEEN ? AND ? AND m.frame_first <= ?", q.Frame, q.Frame+maxFrameSpan, q.Frame)
+		rows, err = db.r.QueryContext(ctx, cols+`WHERE b.run_id = ? AND b.first_frame <= ? AND b.last_frame >= ? ORDER BY b.id`,
+			run, q.Frame, q.Frame)
 	default:
 		return nil, errors.New("store: messages: no Call-ID or frame")
 	}
-	w.conds[0] = "m.run_id = ?"
-	rows, err := db.r.QueryContext(ctx, `SELECT i.path, m.frame, m.frame_first, m.frames, m.time, m.src, m.dst, m.transport,
-		m.call_id, m.method, m.status, m.start_line, m.auth, m.retrans, m.exchange, m.raw
-		FROM messages m JOIN inputs i ON i.run_id = m.run_id AND i.seq = m.input`+w.String()+` ORDER BY m.id`+page(q.Limit, 0), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
 	defer rows.Close()
 	out := []*Message{}
 	for rows.Next() {
-		var m Message
-		var frame, first int
-		var frames, exchange sql.NullString
-		var t int64
-		if err := rows.Scan(&m.Input, &frame, &first, &frames, &t, &m.Src, &m.Dst, &m.Transport, &m.CallID, &m.Method,
-			&m.Status, &m.StartLine, &m.Auth, &m.Retransmission, &exchange, &m.Raw); err != nil {
+		var input string
+		var meta, raw []byte
+		if err := rows.Scan(&input, &meta, &raw); err != nil {
 			return nil, err
 		}
-		m.Time, m.Exchange = time.Unix(0, t), exchange.String
-		m.Frames = []int{frame}
-		if frames.Valid {
-			m.Frames = m.Frames[:0]
-			for _, s := range strings.Split(frames.String, ",") {
-				if n, err := strconv.Atoi(s); err == nil {
-					m.Frames = append(m.Frames, n)
-				}
+		br := newBlockReader(meta, raw)
+		for br.next() {
+			m := &br.m
+			if q.CallID != "" && m.CallID != q.CallID || q.CallID == "" && !containsInt(m.Frames, q.Frame) {
+				continue
+			}
+			out = append(out, m.toMessage(input))
+			if q.Limit > 0 && len(out) >= q.Limit {
+				return out, nil
 			}
 		}
-		if q.CallID == "" && !containsInt(m.Frames, q.Frame) {
-			continue
+		if br.err != nil {
+			return nil, fmt.Errorf("store: messages: %w", br.err)
 		}
-		out = append(out, &m)
 	}
 	return out, rows.Err()
 }

@@ -44,6 +44,11 @@ type DB struct {
 	ws  *writeStmts
 	// r is the read-only pool.
 	r *sql.DB
+	// ck checkpoints the WAL in the background (checkpoint.go); walBytes
+	// is what the writer appended to the WAL since it was last reset
+	// (guarded by wmu).
+	ck       *checkpointer
+	walBytes int64
 }
 
 // Open opens the database at path, creating it when missing, and brings
@@ -76,7 +81,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		"PRAGMA journal_mode=WAL",
 		"PRAGMA synchronous=NORMAL",
 		"PRAGMA foreign_keys=OFF",
-		"PRAGMA cache_size=-32768", // 32 MiB
+		"PRAGMA cache_size=-131072", // 128 MiB: a batch transaction fits, no spill
+		// The checkpointer checkpoints; this is a bound in case it lags.
+		"PRAGMA wal_autocheckpoint=65536",
 		"PRAGMA temp_store=MEMORY",
 	} {
 		if _, err := w.Exec(p, nil); err != nil {
@@ -102,6 +109,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return fail(err)
 	}
 	db.r = r
+	cc, err := (&sqlite3.SQLiteDriver{}).Open(uri + "?_busy_timeout=10000")
+	if err != nil {
+		r.Close()
+		db.ws.close()
+		return fail(err)
+	}
+	db.ck = newCheckpointer(cc.(*sqlite3.SQLiteConn))
 	return db, nil
 }
 
@@ -115,6 +129,7 @@ func (db *DB) Close() error {
 		return err
 	}
 	db.ws.close()
+	db.ck.close()
 	// A last checkpoint folds the WAL into the database file.
 	_, _ = db.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)", nil)
 	if cerr := db.w.Close(); err == nil {

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,15 +24,14 @@ import (
 )
 
 // Batching of the writer. A transaction is committed once it holds
-// BatchRows rows or is BatchInterval old, so an interrupted run loses at
-// most that much; the caller's rows travel in chunks of chunkMsgs
-// messages (or chunkBytes of message bytes), at most maxQueued chunks
+// BatchRows rows (messages count one each) or is BatchInterval old, so an
+// interrupted run loses at most that much; the caller's rows travel in
+// chunks of one message block (blockMsgs messages or blockBytes of
+// message bytes) or chunkOthers other rows, at most maxQueued chunks
 // ahead of the writer (backpressure beyond).
 const (
-	BatchRows     = 50000
+	BatchRows     = 100000
 	BatchInterval = time.Second
-	chunkMsgs     = 512
-	chunkBytes    = 512 << 10
 	chunkOthers   = 256
 	maxQueued     = 16
 )
@@ -83,19 +84,34 @@ type Run struct {
 	txOpen    bool
 	txStart   time.Time
 	txRows    int
+	txBytes   int64    // about what the open transaction writes
 	counts    [5]int64 // rows of the open transaction: messages, exchanges, dialogs, registrations, findings
 	args      []driver.NamedValue
 	numBuf    []byte
+	hashes    []int64
+	tally     map[msgKind]int64 // messages of the open transaction by kind
 	jsonBuf   bytes.Buffer
 	jsonEnc   *json.Encoder
 }
 
-// chunk is a run of rows on their way to the writer; its slices are
-// reused.
+// msgKind is what msg_counts counts messages by.
+type msgKind struct {
+	method string
+	status int
+}
+
+// chunk is a run of rows on their way to the writer: a block of
+// messages of one input, packed (block.go), and other rows; its slices
+// are reused.
 type chunk struct {
-	msgs     []msgRow
-	arena    []byte // the messages' bytes and strings
-	frames   []int
+	// The message block.
+	input       string // the analyzer's input name (immutable)
+	nmsgs       int
+	meta        []byte
+	raw         []byte
+	first, last int   // the lowest and highest frame
+	time        int64 // of the last message
+	// Other rows.
 	inputs   []capture.Input
 	exs      []analyzer.Exchange
 	dialogs  []analyzer.Dialog
@@ -104,40 +120,19 @@ type chunk struct {
 	others   int
 }
 
-func (c *chunk) empty() bool { return len(c.msgs) == 0 && c.others == 0 }
+func (c *chunk) empty() bool { return c.nmsgs == 0 && c.others == 0 }
 
 func (c *chunk) reset() {
-	clear(c.msgs) // drop the string references
-	clear(c.exs)
+	clear(c.exs) // drop the references
 	clear(c.dialogs)
 	clear(c.regs)
 	clear(c.findings)
 	clear(c.inputs)
-	*c = chunk{msgs: c.msgs[:0], arena: c.arena[:0], frames: c.frames[:0], inputs: c.inputs[:0],
+	*c = chunk{meta: c.meta[:0], raw: c.raw[:0], inputs: c.inputs[:0],
 		exs: c.exs[:0], dialogs: c.dialogs[:0], regs: c.regs[:0], findings: c.findings[:0]}
-	if cap(c.arena) > 4*chunkBytes {
-		c.arena = nil
+	if cap(c.raw) > 4*blockBytes {
+		c.raw = nil
 	}
-}
-
-// span is a part of a chunk's arena or frames.
-type span struct{ off, n int32 }
-
-// msgRow is one message as AddMessage copied it.
-type msgRow struct {
-	input     string // the analyzer's input name (immutable)
-	transport string // a constant
-	exchange  string // an Exchange.ID (immutable)
-	time      int64
-	src, dst  netip.AddrPort
-	status    int
-	frames    span // in chunk.frames
-	raw       span // in chunk.arena
-	startLine int32
-	callID    span
-	method    span
-	auth      bool
-	retrans   bool
 }
 
 type finishReq struct {
@@ -174,7 +169,7 @@ func (db *DB) BeginRun(ctx context.Context, info RunInfo) (*Run, error) {
 		return nil, err
 	}
 	r := &Run{db: db, id: id, notify: make(chan struct{}, 1), finish: make(chan finishReq), done: make(chan struct{}),
-		inputs: map[string]int{}}
+		inputs: map[string]int{}, tally: map[msgKind]int64{}}
 	r.space = sync.NewCond(&r.mu)
 	r.jsonEnc = json.NewEncoder(&r.jsonBuf)
 	r.jsonEnc.SetEscapeHTML(false)
@@ -199,7 +194,7 @@ func (r *Run) chunkLocked() *chunk {
 		if n := len(r.free); n > 0 {
 			r.cur, r.free = r.free[n-1], r.free[:n-1]
 		} else {
-			r.cur = &chunk{msgs: make([]msgRow, 0, chunkMsgs), arena: make([]byte, 0, chunkBytes+64<<10), frames: make([]int, 0, chunkMsgs+16)}
+			r.cur = &chunk{meta: make([]byte, 0, blockMsgs*128), raw: make([]byte, 0, blockBytes+64<<10)}
 		}
 	}
 	return r.cur
@@ -225,7 +220,7 @@ func (r *Run) sendLocked() {
 }
 
 func (r *Run) full(c *chunk) bool {
-	return len(c.msgs) >= chunkMsgs || len(c.arena) >= chunkBytes || c.others >= chunkOthers
+	return c.nmsgs >= blockMsgs || len(c.raw) >= blockBytes || c.others >= chunkOthers
 }
 
 // AddMessage queues one SIP message: every message, retransmissions
@@ -241,38 +236,79 @@ func (r *Run) AddMessage(ev *analyzer.MessageEvent) {
 		return
 	}
 	c := r.chunkLocked()
-	m := msgRow{input: ev.Input, transport: ev.Transport, time: ev.Time.UnixNano(), src: ev.Src, dst: ev.Dst, retrans: ev.Retransmission}
-	m.frames = span{int32(len(c.frames)), int32(len(ev.Frames))}
-	c.frames = append(c.frames, ev.Frames...)
-	m.raw = span{int32(len(c.arena)), int32(len(ev.Raw))}
-	c.arena = append(c.arena, ev.Raw...)
-	sl := bytes.IndexByte(ev.Raw, '\n')
-	if sl < 0 {
-		sl = len(ev.Raw)
+	if c.nmsgs > 0 && c.input != ev.Input {
+		r.sendLocked()
+		c = r.chunkLocked()
 	}
-	if sl > 0 && ev.Raw[sl-1] == '\r' {
+	if c.nmsgs == 0 {
+		c.input, c.first, c.last, c.time = ev.Input, -1, 0, 0
+		c.meta = append(c.meta[:0], metaFormat)
+	}
+	c.nmsgs++
+	raw := ev.Raw
+	sl := bytes.IndexByte(raw, '\n')
+	if sl < 0 {
+		sl = len(raw)
+	}
+	if sl > 0 && raw[sl-1] == '\r' {
 		sl--
 	}
-	m.startLine = int32(sl)
-	if msg := ev.Msg; msg != nil {
-		m.callID = span{int32(len(c.arena)), int32(len(msg.CallID))}
-		c.arena = append(c.arena, msg.CallID...)
-		method := msg.Method
+	var flags byte
+	if ev.Retransmission {
+		flags |= flagRetrans
+	}
+	var callID, method string
+	status := 0
+	msg := ev.Msg
+	if msg != nil {
+		callID, method = msg.CallID, msg.Method
 		if !msg.Request {
-			method = msg.CSeqMethod
-			m.status = msg.Status
+			method, status = msg.CSeqMethod, msg.Status
 		}
-		m.method = span{int32(len(c.arena)), int32(len(method))}
-		c.arena = append(c.arena, method...)
-		m.auth = len(msg.Auth) > 0
-		for _, f := range msg.Auth {
-			redactBasic(c.arena[m.raw.off:m.raw.off+m.raw.n], f.Value)
+		if len(msg.Auth) > 0 {
+			flags |= flagAuth
 		}
 	}
+	b := c.meta
+	b = binary.AppendUvarint(b, uint64(len(raw)))
+	b = binary.AppendUvarint(b, uint64(sl))
+	b = append(b, flags)
+	b = binary.AppendUvarint(b, uint64(len(ev.Frames)))
+	prev := 0
+	for i, f := range ev.Frames {
+		if i == 0 {
+			b = binary.AppendUvarint(b, uint64(f))
+		} else {
+			b = binary.AppendVarint(b, int64(f-prev))
+		}
+		prev = f
+		if c.first < 0 || f < c.first {
+			c.first = f
+		}
+		c.last = max(c.last, f)
+	}
+	t := ev.Time.UnixNano()
+	b = binary.AppendVarint(b, t-c.time)
+	c.time = t
+	b = appendAddrPort(b, ev.Src)
+	b = appendAddrPort(b, ev.Dst)
+	b = appendStr(b, ev.Transport)
+	b = appendStr(b, callID)
+	b = appendStr(b, method)
+	b = binary.AppendUvarint(b, uint64(status))
 	if ev.Exchange != nil {
-		m.exchange = ev.Exchange.ID
+		b = appendStr(b, ev.Exchange.ID)
+	} else {
+		b = append(b, 0)
 	}
-	c.msgs = append(c.msgs, m)
+	c.meta = b
+	off := len(c.raw)
+	c.raw = append(c.raw, raw...)
+	if msg != nil {
+		for _, f := range msg.Auth {
+			redactBasic(c.raw[off:], f.Value)
+		}
+	}
 	if r.full(c) {
 		r.sendLocked()
 	}
@@ -462,12 +498,29 @@ func (r *Run) commit() error {
 	}
 	c := r.counts
 	_, err := r.db.ws.updCounts.ExecContext(context.Background(), named(c[0], c[1], c[2], c[3], c[4], r.id))
+	for k, n := range r.tally {
+		if err != nil {
+			break
+		}
+		_, err = execStmt(r.db.ws.addCount, named(r.id, k.method, int64(k.status), n))
+	}
+	clear(r.tally)
 	if err == nil {
 		_, err = r.db.w.Exec("COMMIT", nil)
 	}
 	if err != nil {
 		_, _ = r.db.w.Exec("ROLLBACK", nil)
+	} else {
+		n := r.db.ck.request()
+		r.db.walBytes += r.txBytes
+		if r.db.walBytes >= walRestartBytes {
+			// Let the checkpoint catch up: the next transaction
+			// starts the WAL over.
+			r.db.ck.wait(n)
+			r.db.walBytes = 0
+		}
 	}
+	r.txBytes = 0
 	r.counts = [5]int64{}
 	r.txOpen = false
 	r.db.wmu.Unlock()
@@ -479,6 +532,8 @@ func (r *Run) rollback() {
 		_, _ = r.db.w.Exec("ROLLBACK", nil)
 		r.txOpen = false
 		r.counts = [5]int64{}
+		r.txBytes = 0
+		clear(r.tally)
 		r.db.wmu.Unlock()
 	}
 }
@@ -577,67 +632,11 @@ func (r *Run) inputSeq(path string) (int, error) {
 func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 func (r *Run) writeChunk(c *chunk) error {
-	bg := context.Background()
-	ws := r.db.ws
-	lastInput, lastSeq := "\x00", 0
-	for i := range c.msgs {
-		m := &c.msgs[i]
-		if m.input != lastInput {
-			seq, err := r.inputSeq(m.input)
-			if err != nil {
-				return err
-			}
-			lastInput, lastSeq = m.input, seq
-		}
-		frames := c.frames[m.frames.off : m.frames.off+m.frames.n]
-		first, frame := 0, 0
-		var framesText any
-		if len(frames) > 0 {
-			first, frame = frames[0], frames[len(frames)-1]
-			for _, f := range frames {
-				first = min(first, f)
-			}
-		}
-		if len(frames) > 1 {
-			b := r.numBuf[:0]
-			for j, f := range frames {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = strconv.AppendInt(b, int64(f), 10)
-			}
-			r.numBuf = b
-			framesText = string(b)
-		}
-		raw := c.arena[m.raw.off : m.raw.off+m.raw.n]
-		callID := str(c.arena[m.callID.off : m.callID.off+m.callID.n])
-		a := r.setArgs(18)
-		a[0].Value = r.id
-		a[1].Value = int64(lastSeq)
-		a[2].Value = int64(frame)
-		a[3].Value = int64(first)
-		a[4].Value = framesText
-		a[5].Value = m.time
-		a[6].Value = addrPort(m.src)
-		a[7].Value = addrPort(m.dst)
-		a[8].Value = m.transport
-		a[9].Value = callID
-		a[10].Value = callHash(callID)
-		a[11].Value = str(c.arena[m.method.off : m.method.off+m.method.n])
-		a[12].Value = int64(m.status)
-		a[13].Value = str(raw[:m.startLine])
-		a[14].Value = m.auth
-		a[15].Value = m.retrans
-		if m.exchange != "" {
-			a[16].Value = m.exchange
-		}
-		a[17].Value = raw
-		if _, err := ws.insMsg.ExecContext(bg, a); err != nil {
-			return fmt.Errorf("message: %w", err)
+	if c.nmsgs > 0 {
+		if err := r.writeBlock(c); err != nil {
+			return fmt.Errorf("messages: %w", err)
 		}
 	}
-	r.counts[0] += int64(len(c.msgs))
-	r.txRows += len(c.msgs)
 	for i := range c.inputs {
 		if err := r.writeInput(&c.inputs[i]); err != nil {
 			return fmt.Errorf("input: %w", err)
@@ -669,6 +668,78 @@ func (r *Run) writeChunk(c *chunk) error {
 	r.counts[4] += int64(len(c.findings))
 	r.txRows += c.others
 	return nil
+}
+
+// writeBlock inserts the chunk's message block and its Call-IDs, and
+// counts its messages by kind.
+func (r *Run) writeBlock(c *chunk) error {
+	seq, err := r.inputSeq(c.input)
+	if err != nil {
+		return err
+	}
+	r.hashes = r.hashes[:0]
+	br := newBlockReader(c.meta, c.raw)
+	n := 0
+	for ; br.next(); n++ {
+		m := &br.m
+		r.hashes = append(r.hashes, callHash(m.CallID))
+		k := msgKind{m.Method, m.Status}
+		if _, ok := r.tally[k]; ok {
+			r.tally[k]++
+		} else {
+			r.tally[msgKind{strings.Clone(m.Method), m.Status}] = 1
+		}
+	}
+	if br.err != nil || n != c.nmsgs {
+		return fmt.Errorf("block of %d messages: %d decoded: %v", c.nmsgs, n, br.err)
+	}
+	a := r.setArgs(7)
+	a[0].Value = r.id
+	a[1].Value = int64(seq)
+	a[2].Value = int64(c.nmsgs)
+	a[3].Value = int64(max(c.first, 0))
+	a[4].Value = int64(c.last)
+	a[5].Value = c.meta
+	a[6].Value = c.raw
+	block, err := execStmt(r.db.ws.insBlock, a)
+	if err != nil {
+		return err
+	}
+	slices.Sort(r.hashes)
+	b := append(r.numBuf[:0], '[')
+	for i, h := range r.hashes {
+		if i > 0 {
+			if h == r.hashes[i-1] {
+				continue
+			}
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, h, 10)
+	}
+	b = append(b, ']')
+	r.numBuf = b
+	a = r.setArgs(3)
+	a[0].Value = r.id
+	a[1].Value = block
+	a[2].Value = str(b)
+	if _, err := execStmt(r.db.ws.insCalls, a); err != nil {
+		return err
+	}
+	r.counts[0] += int64(c.nmsgs)
+	r.txRows += c.nmsgs
+	r.txBytes += int64(len(c.raw) + len(c.meta))
+	return nil
+}
+
+// idKey is the index key of an analyzer ID: the number of "e123" or
+// "d123", else a hash of the ID.
+func idKey(id string) int64 {
+	if len(id) > 1 && len(id) < 19 {
+		if n, err := strconv.ParseInt(id[1:], 10, 64); err == nil && n >= 0 && id[1] != '+' {
+			return n
+		}
+	}
+	return callHash(id)
 }
 
 // callHash is the FNV-1a 64 hash of a Call-ID, the key of the messages'
@@ -728,9 +799,10 @@ func (r *Run) writeExchange(e *analyzer.Exchange) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.db.ws.insEx.ExecContext(context.Background(), named(
-		r.id, e.ID, e.Input, int64(e.Frame), nullTime(e.Time), e.CallID, e.Method,
-		e.Client, e.Server, ipOf(e.Client), ipOf(e.Server), e.Username, e.Realm,
+	r.txBytes += int64(len(data)) + 256
+	_, err = execStmt(r.db.ws.insEx, named(
+		r.id, idKey(e.ID), e.ID, e.Input, int64(e.Frame), nullTime(e.Time), e.CallID, callHash(e.CallID), e.Method,
+		e.Client, e.Server, ipOf(e.Client), ipOf(e.Server), e.Username, callHash(e.Username), e.Realm,
 		e.Reference, e.ServerVerdict, int64(e.Status), e.Cause, data))
 	return err
 }
@@ -744,8 +816,8 @@ func (r *Run) writeDialog(d *analyzer.Dialog) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.db.ws.insDlg.ExecContext(context.Background(), named(
-		r.id, d.ID, d.Input, d.CallID, d.Method, string(d.State), d.From, d.To, d.FromTag, tj,
+	_, err = execStmt(r.db.ws.insDlg, named(
+		r.id, idKey(d.ID), d.ID, d.Input, d.CallID, callHash(d.CallID), d.Method, string(d.State), d.From, d.To, d.FromTag, tj,
 		d.Caller, d.Callee, ipOf(d.Caller), ipOf(d.Callee), int64(d.FirstFrame), int64(d.LastFrame),
 		nullTime(d.Start), nullTime(d.End), int64(d.Messages), int64(d.Status), d.Authenticated))
 	return err
@@ -774,7 +846,7 @@ func (r *Run) writeRegistration(g *analyzer.Registration) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.db.ws.insReg.ExecContext(context.Background(), named(
+	_, err = execStmt(r.db.ws.insReg, named(
 		r.id, g.AOR, g.Input, g.State, ij, bj, ej, int64(g.EventsDropped), int64(g.FirstFrame), int64(g.LastFrame)))
 	return err
 }
@@ -792,19 +864,43 @@ func (r *Run) writeFinding(f *finding.Finding) error {
 	if len(frames) > 0 {
 		first = frames[0]
 	}
-	_, err = r.db.ws.insFinding.ExecContext(context.Background(), named(
+	_, err = execStmt(r.db.ws.insFinding, named(
 		r.id, f.Rule, f.Name, int64(f.Severity), f.Message, f.Clause, f.CallID, f.Exchange, fj, int64(first),
 		nullTime(f.Time), f.Input, f.Client, f.Server, ipOf(f.Client), ipOf(f.Server), f.Transport, f.Username,
 		f.Key, f.Fingerprint, int64(f.Count), nullTime(f.LastTime)))
 	return err
 }
 
+// execStmt runs a prepared write statement and returns the first column
+// of its first row when it has one (RETURNING) and it is an integer. It
+// goes through the driver's query path, which resets, binds and steps in
+// one cgo crossing, binding text and blobs from a C buffer the statement
+// keeps (the exec path makes a cgo call per value and copies each text
+// and blob into a fresh allocation).
+func execStmt(st *sqlite3.SQLiteStmt, args []driver.NamedValue) (int64, error) {
+	rows, err := st.QueryContext(context.Background(), args)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if cols := rows.Columns(); len(cols) > 0 {
+		vals := make([]driver.Value, len(cols))
+		if err := rows.Next(vals); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		id, _ = vals[0].(int64)
+	}
+	return id, rows.Close()
+}
+
 // writeStmts are the writer connection's prepared statements.
 type writeStmts struct {
-	insRun, finishRun, updCounts              *sqlite3.SQLiteStmt
-	insInput, updInput                        *sqlite3.SQLiteStmt
-	insMsg, insEx, insDlg, insReg, insFinding *sqlite3.SQLiteStmt
-	all                                       []*sqlite3.SQLiteStmt
+	insRun, finishRun, updCounts      *sqlite3.SQLiteStmt
+	insInput, updInput                *sqlite3.SQLiteStmt
+	insBlock, insCalls, addCount      *sqlite3.SQLiteStmt
+	insEx, insDlg, insReg, insFinding *sqlite3.SQLiteStmt
+	all                               []*sqlite3.SQLiteStmt
 }
 
 func prepareWrites(c *sqlite3.SQLiteConn) (*writeStmts, error) {
@@ -819,14 +915,16 @@ func prepareWrites(c *sqlite3.SQLiteConn) (*writeStmts, error) {
 			registrations = registrations + ?, findings = findings + ? WHERE id = ?`},
 		{&ws.insInput, `INSERT INTO inputs (run_id, seq, path) VALUES (?, ?, ?)`},
 		{&ws.updInput, `UPDATE inputs SET format = ?, link_type = ?, packets = ?, bytes = ?, error = ?, done = 1 WHERE run_id = ? AND seq = ?`},
-		{&ws.insMsg, `INSERT INTO messages (run_id, input, frame, frame_first, frames, time, src, dst, transport,
-			call_id, call_hash, method, status, start_line, auth, retrans, exchange, raw) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
-		{&ws.insEx, `INSERT INTO exchanges (run_id, ex_id, input, frame, time, call_id, method, client, server,
-			client_ip, server_ip, username, realm, reference, server_verdict, status, cause, data)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
-		{&ws.insDlg, `INSERT INTO dialogs (run_id, dlg_id, input, call_id, method, state, from_uri, to_uri, from_tag,
+		{&ws.insBlock, `INSERT INTO msg_blocks (run_id, input, n, first_frame, last_frame, meta, raw) VALUES (?,?,?,?,?,?,?) RETURNING id`},
+		{&ws.insCalls, `INSERT INTO msg_calls (run_id, call_hash, block) SELECT ?1, value, ?2 FROM json_each(?3)`},
+		{&ws.addCount, `INSERT INTO msg_counts (run_id, method, status, n) VALUES (?,?,?,?)
+			ON CONFLICT (run_id, method, status) DO UPDATE SET n = n + excluded.n`},
+		{&ws.insEx, `INSERT INTO exchanges (run_id, ex_key, ex_id, input, frame, time, call_id, call_hash, method, client, server,
+			client_ip, server_ip, username, user_hash, realm, reference, server_verdict, status, cause, data)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+		{&ws.insDlg, `INSERT INTO dialogs (run_id, dlg_key, dlg_id, input, call_id, call_hash, method, state, from_uri, to_uri, from_tag,
 			to_tags, caller, callee, caller_ip, callee_ip, first_frame, last_frame, start_time, end_time, messages,
-			status, authenticated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+			status, authenticated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&ws.insReg, `INSERT INTO registrations (run_id, aor, input, state, implicit, bindings, events,
 			events_dropped, first_frame, last_frame) VALUES (?,?,?,?,?,?,?,?,?,?)`},
 		{&ws.insFinding, `INSERT INTO findings (run_id, rule, name, severity, message, clause, call_id, exchange,

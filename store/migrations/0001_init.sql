@@ -33,44 +33,61 @@ CREATE TABLE inputs (
 	PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
 
-CREATE TABLE messages (
-	id          INTEGER PRIMARY KEY, -- capture order within a run
+-- Messages are stored in blocks of consecutive messages of one input
+-- (up to blockMsgs messages or blockBytes of raw bytes): raw holds their
+-- bytes end to end, meta their other fields packed (store/block.go: a
+-- format byte, then per message varints and length-prefixed strings).
+-- Readers fetch the blocks and decode them.
+CREATE TABLE msg_blocks (
+	id          INTEGER PRIMARY KEY, -- capture order
 	run_id      INTEGER NOT NULL,
 	input       INTEGER NOT NULL,    -- inputs.seq
-	frame       INTEGER NOT NULL,    -- the frame that completed the message
-	frame_first INTEGER NOT NULL,
-	frames      TEXT,                -- "1,2,3" when more than one frame
-	time        INTEGER NOT NULL,
-	src         TEXT NOT NULL,
-	dst         TEXT NOT NULL,
-	transport   TEXT NOT NULL,
-	call_id     TEXT NOT NULL,
-	call_hash   INTEGER NOT NULL,    -- FNV-1a 64 of call_id: a small index key
-	method      TEXT NOT NULL,       -- request method, or the response's CSeq method
-	status      INTEGER NOT NULL,    -- 0 for requests
-	start_line  TEXT NOT NULL,
-	auth        INTEGER NOT NULL,    -- carries an authentication header
-	retrans     INTEGER NOT NULL,
-	exchange    TEXT,                -- exchanges.ex_id
+	n           INTEGER NOT NULL,    -- messages in the block
+	first_frame INTEGER NOT NULL,    -- the lowest frame of its messages
+	last_frame  INTEGER NOT NULL,    -- the highest
+	meta        BLOB NOT NULL,
 	raw         BLOB NOT NULL
 );
-CREATE INDEX messages_call ON messages (run_id, call_hash);
-CREATE INDEX messages_frame ON messages (run_id, frame);
+CREATE INDEX msg_blocks_frame ON msg_blocks (run_id, first_frame, last_frame);
 
+-- One row per distinct (Call-ID, block): the blocks that hold a
+-- Call-ID's messages. call_hash is FNV-1a 64 of the Call-ID.
+CREATE TABLE msg_calls (
+	run_id    INTEGER NOT NULL,
+	call_hash INTEGER NOT NULL,
+	block     INTEGER NOT NULL, -- msg_blocks.id
+	PRIMARY KEY (run_id, call_hash, block)
+) WITHOUT ROWID;
+
+-- Messages by request method (status 0) or response status and CSeq
+-- method, retransmissions included; kept up to date at every commit.
+CREATE TABLE msg_counts (
+	run_id INTEGER NOT NULL,
+	method TEXT NOT NULL,
+	status INTEGER NOT NULL,
+	n      INTEGER NOT NULL,
+	PRIMARY KEY (run_id, method, status)
+) WITHOUT ROWID;
+
+-- ex_key, dlg_key: the number of an "e123"/"d123" ID (else a hash of
+-- it); *_hash: FNV-1a 64 of the text column, small index keys.
 CREATE TABLE exchanges (
 	id             INTEGER PRIMARY KEY,
 	run_id         INTEGER NOT NULL,
+	ex_key         INTEGER NOT NULL,
 	ex_id          TEXT NOT NULL,
 	input          TEXT NOT NULL,
 	frame          INTEGER NOT NULL,
 	time           INTEGER,
 	call_id        TEXT NOT NULL,
+	call_hash      INTEGER NOT NULL,
 	method         TEXT NOT NULL,
 	client         TEXT NOT NULL,
 	server         TEXT NOT NULL,
 	client_ip      TEXT NOT NULL,
 	server_ip      TEXT NOT NULL,
 	username       TEXT NOT NULL,
+	user_hash      INTEGER NOT NULL,
 	realm          TEXT NOT NULL,
 	reference      TEXT NOT NULL,
 	server_verdict TEXT NOT NULL,
@@ -78,17 +95,18 @@ CREATE TABLE exchanges (
 	cause          TEXT NOT NULL,
 	data           TEXT NOT NULL -- JSON analyzer.Exchange (public fields; Work masked)
 );
-CREATE UNIQUE INDEX exchanges_id ON exchanges (run_id, ex_id);
-CREATE INDEX exchanges_user ON exchanges (run_id, username);
-CREATE INDEX exchanges_call ON exchanges (run_id, call_id);
-CREATE INDEX exchanges_time ON exchanges (run_id, time);
+CREATE INDEX exchanges_id ON exchanges (run_id, ex_key);
+CREATE INDEX exchanges_user ON exchanges (run_id, user_hash);
+CREATE INDEX exchanges_call ON exchanges (run_id, call_hash);
 
 CREATE TABLE dialogs (
 	id            INTEGER PRIMARY KEY,
 	run_id        INTEGER NOT NULL,
+	dlg_key       INTEGER NOT NULL,
 	dlg_id        TEXT NOT NULL,
 	input         TEXT NOT NULL,
 	call_id       TEXT NOT NULL,
+	call_hash     INTEGER NOT NULL,
 	method        TEXT NOT NULL,
 	state         TEXT NOT NULL,
 	from_uri      TEXT NOT NULL,
@@ -107,8 +125,8 @@ CREATE TABLE dialogs (
 	status        INTEGER NOT NULL,
 	authenticated INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX dialogs_id ON dialogs (run_id, dlg_id);
-CREATE INDEX dialogs_call ON dialogs (run_id, call_id);
+CREATE INDEX dialogs_id ON dialogs (run_id, dlg_key);
+CREATE INDEX dialogs_call ON dialogs (run_id, call_hash);
 CREATE INDEX dialogs_start ON dialogs (run_id, start_time);
 
 CREATE TABLE registrations (
