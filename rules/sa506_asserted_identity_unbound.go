@@ -16,7 +16,8 @@ import (
 // source is a spoofed caller ID that the network trusts. A request is
 // judged when it comes from an address that registered something, or
 // straight from a UA (one Via) to a server seen answering REGISTERs;
-// requests between proxies, B2BUAs and trunks are not.
+// requests between proxies, B2BUAs and trunks are not. A 2xx that lists
+// no binding (a de-registration) unbinds the AOR again.
 type sa506 struct {
 	bound      *window[[]uint64] // source ip:port -> hashes of the IMPUs registered from it
 	registrars *window[struct{}] // addresses that answered a REGISTER
@@ -48,7 +49,17 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		}
 		src := addr(ev.Dst)
 		set, _ := s.bound.get(src)
-		for _, u := range append([]string{m.ToURI}, m.PAssociatedURIs...) {
+		ids := append([]string{m.ToURI}, m.PAssociatedURIs...)
+		if len(m.Contacts) == 0 {
+			// A 2xx listing no binding (RFC 3261 10.3): the AOR is
+			// de-registered from there, and its identities unbound.
+			for _, u := range ids {
+				set = slices.DeleteFunc(set, func(h uint64) bool { return h == identityHash(u) })
+			}
+			s.bound.put(src, ev.Time, set)
+			return
+		}
+		for _, u := range ids {
 			if h := identityHash(u); len(set) < 64 && !slices.Contains(set, h) {
 				set = append(set, h)
 			}

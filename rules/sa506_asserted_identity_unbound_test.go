@@ -37,6 +37,10 @@ func TestSA506(t *testing.T) {
 			}},
 		{name: "same host, another port than the one registered", creds: alice, fire: 1,
 			pkts: flows(registered, []pkt{invite(10*time.Second, "10.0.0.1:5062", 1, "<sip:alice@example.com>")})},
+		// alice de-registers (the 200 lists no binding), then still
+		// asserts her identity from there.
+		{name: "de-registered UE asserts its former IMPU", creds: alice, fire: 1,
+			pkts: flows(registered, register{t0: 5 * time.Second, n: 1, final: nil}.pkts()[2:], []pkt{invite(10*time.Second, ueAddr, 1, "<sip:alice@example.com>")})},
 		{name: "registered UE asserts its own IMPU", creds: alice,
 			pkts: flows(registered, []pkt{invite(10*time.Second, ueAddr, 1, `"Alice" <sip:alice@example.com;user=phone>`)})},
 		{name: "registered UE asserts an implicitly registered tel URI", creds: alice,
