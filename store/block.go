@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"errors"
+	"github.com/klauspost/compress/s2"
 	"net/netip"
 	"strings"
 	"time"
@@ -24,8 +25,21 @@ import (
 //	uvarint  status (0 for a request)
 //	string   exchange ID ("" when none)
 //
-// where a string is a uvarint length and the bytes.
-const metaFormat = 1
+// where a string is a uvarint length and the bytes. In format
+// metaFormatS2 (what the writer writes), the per-message part of meta and
+// the whole of raw are compressed with S2 (github.com/klauspost/compress,
+// a faster Snappy: SIP repeats its header names and, within a call, most
+// values, so a block shrinks about four times, and every byte not written
+// is one that SQLite, the WAL and the checkpoint do not copy); format
+// metaFormat, plain, is still read.
+const (
+	metaFormat   = 1
+	metaFormatS2 = 2
+)
+
+// maxBlockBytes bounds what a compressed block may claim to decompress
+// to: a block is at most blockBytes plus one message.
+const maxBlockBytes = 1 << 28
 
 // Block limits: a block is written once it holds blockMsgs messages or
 // blockBytes of raw bytes.
@@ -87,11 +101,23 @@ type blockReader struct {
 
 func newBlockReader(meta, raw []byte) *blockReader {
 	br := &blockReader{raw: raw}
-	if len(meta) == 0 || meta[0] != metaFormat {
+	switch {
+	case len(meta) > 0 && meta[0] == metaFormat:
+		br.meta = meta[1:]
+	case len(meta) > 0 && meta[0] == metaFormatS2:
+		m, err := s2Decode(meta[1:])
+		if err != nil {
+			br.err = errBadBlock
+			return br
+		}
+		if br.raw, err = s2Decode(raw); err != nil {
+			br.err = errBadBlock
+			return br
+		}
+		br.meta = m
+	default:
 		br.err = errBadBlock
-		return br
 	}
-	br.meta = meta[1:]
 	return br
 }
 
@@ -201,4 +227,17 @@ func (m *blockMsg) toMessage(input string) *Message {
 		Retransmission: m.Retrans, Exchange: strings.Clone(m.Exchange), Raw: raw,
 	}
 	return out
+}
+
+// s2Decode decompresses a block part, refusing one that claims to be
+// larger than any block can be (a corrupt or hostile database).
+func s2Decode(src []byte) ([]byte, error) {
+	n, err := s2.DecodedLen(src)
+	if err != nil {
+		return nil, err
+	}
+	if n > maxBlockBytes {
+		return nil, errBadBlock
+	}
+	return s2.Decode(make([]byte, n), src)
 }

@@ -11,11 +11,15 @@
 // msg_blocks (messages in blocks of up to 256 consecutive messages of one
 // input: their raw bytes end to end in one BLOB, their frames, time,
 // endpoints, transport, Call-ID, method, status, start line, flags and
-// exchange ID packed in another, block.go; with the block's frame range),
-// msg_calls (the blocks that hold each Call-ID, by FNV-1a hash),
-// msg_counts (messages by method and status), exchanges (query columns,
-// integer keys for the ID, user and Call-ID, plus the exchange's public
-// JSON, Work masked), dialogs, registrations (bindings and events as
+// exchange ID packed in another, both compressed (lz.go, block.go); with
+// the block's frame range), msg_calls (the blocks that hold each
+// Call-ID, by FNV-1a hash, keyed by epoch of 256 blocks first so that
+// the random inserts of a batch stay in a small subtree), msg_counts
+// (messages by method and status), exchanges (query columns, integer
+// keys for the ID, user and Call-ID, plus the exchange's public JSON,
+// Work masked, encoded by hand: jsonenc.go), dialogs (the user and
+// Call-ID indexes of both by epoch of rows too: migrations/0002),
+// registrations (bindings and events as
 // JSON) and findings (every field). Times are Unix nanoseconds.
 //
 // # Writing

@@ -321,13 +321,21 @@ type ExchangeQuery struct {
 	Limit, Offset int
 }
 
+// epochs is a query of the epochs of a run's rows of table (exchanges
+// or dialogs; migrations/0002): 0 to the run's row count >> rowEpochBits,
+// for the run given as its one parameter.
+func epochs(table string) string {
+	return `WITH RECURSIVE e(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM e
+		WHERE x < (SELECT ` + table + ` FROM runs WHERE id = ?) >> ` + strconv.Itoa(rowEpochBits) + `) SELECT x FROM e`
+}
+
 func exchangeWhere(run int64, q ExchangeQuery) *where {
 	w := newWhere(run)
 	if q.User != "" {
-		w.add("user_hash = ? AND username = ?", callHash(q.User), q.User)
+		w.add("epoch IN ("+epochs("exchanges")+") AND user_hash = ? AND username = ?", run, callHash(q.User), q.User)
 	}
 	if q.CallID != "" {
-		w.add("call_hash = ? AND call_id = ?", callHash(q.CallID), q.CallID)
+		w.add("epoch IN ("+epochs("exchanges")+") AND call_hash = ? AND call_id = ?", run, callHash(q.CallID), q.CallID)
 	}
 	if q.IP != "" {
 		w.add("(client_ip = ? OR server_ip = ? OR client = ? OR server = ?)", q.IP, q.IP, q.IP, q.IP)
@@ -463,7 +471,7 @@ const dialogCols = `dlg_id, input, call_id, method, state, from_uri, to_uri, fro
 func (db *DB) Dialogs(ctx context.Context, run int64, q DialogQuery) ([]*analyzer.Dialog, int, error) {
 	w := newWhere(run)
 	if q.CallID != "" {
-		w.add("call_hash = ? AND call_id = ?", callHash(q.CallID), q.CallID)
+		w.add("epoch IN ("+epochs("dialogs")+") AND call_hash = ? AND call_id = ?", run, callHash(q.CallID), q.CallID)
 	}
 	if q.IP != "" {
 		w.add("(caller_ip = ? OR callee_ip = ? OR caller = ? OR callee = ?)", q.IP, q.IP, q.IP, q.IP)
@@ -578,8 +586,10 @@ func (db *DB) Messages(ctx context.Context, run int64, q MessageQuery) ([]*Messa
 	var err error
 	switch {
 	case q.CallID != "":
+		// One seek per epoch of the run (migrations/0002).
 		rows, err = db.r.QueryContext(ctx, cols+`JOIN msg_calls c ON c.block = b.id
-			WHERE c.run_id = ? AND c.call_hash = ? ORDER BY c.block`, run, callHash(q.CallID))
+			WHERE c.run_id = ?1 AND c.epoch IN (SELECT DISTINCT id >> 8 FROM msg_blocks WHERE run_id = ?1)
+			AND c.call_hash = ?2 ORDER BY c.block`, run, callHash(q.CallID))
 	case q.Frame > 0:
 		rows, err = db.r.QueryContext(ctx, cols+`WHERE b.run_id = ? AND b.first_frame <= ? AND b.last_frame >= ? ORDER BY b.id`,
 			run, q.Frame, q.Frame)

@@ -532,6 +532,16 @@ func TestNoSecretsInDatabase(t *testing.T) {
 			}
 		}
 		check("open")
+		// The message blocks are compressed: grep them decompressed too.
+		blocks := decodedBlocks(t, db)
+		for _, s := range secrets(t, tc.creds) {
+			if bytes.Contains(blocks, []byte(s)) {
+				t.Errorf("%s: a message block holds the secret %q", tc.creds, s)
+			}
+		}
+		if !bytes.Contains(blocks, []byte("Authorization: ")) {
+			t.Errorf("%s: the decoded message blocks hold no Authorization header: the grep proves nothing", tc.creds)
+		}
 		// A positive control: what is not secret is there in clear.
 		if b, _ := os.ReadFile(path + "-wal"); !bytes.Contains(b, []byte(a.exchanges[0].Username)) {
 			if b, _ = os.ReadFile(path); !bytes.Contains(b, []byte(a.exchanges[0].Username)) {
@@ -541,6 +551,32 @@ func TestNoSecretsInDatabase(t *testing.T) {
 		db.Close()
 		check("closed")
 	}
+}
+
+// decodedBlocks returns every message block of db decompressed, their
+// metadata and raw bytes end to end.
+func decodedBlocks(t *testing.T, db *DB) []byte {
+	rows, err := db.r.Query(`SELECT meta, raw FROM msg_blocks ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []byte
+	for rows.Next() {
+		var meta, raw []byte
+		if err := rows.Scan(&meta, &raw); err != nil {
+			t.Fatal(err)
+		}
+		br := newBlockReader(meta, raw)
+		if br.err != nil {
+			t.Fatal(br.err)
+		}
+		out = append(append(out, br.meta...), br.raw...)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func mustGlob(t *testing.T, pattern string) []string {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/s2"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -86,12 +87,16 @@ type Run struct {
 	txRows    int
 	txBytes   int64    // about what the open transaction writes
 	counts    [5]int64 // rows of the open transaction: messages, exchanges, dialogs, registrations, findings
+	rows      [5]int64 // rows written in all, the same
 	args      []driver.NamedValue
 	numBuf    []byte
 	hashes    []int64
 	tally     map[msgKind]int64 // messages of the open transaction by kind
-	jsonBuf   bytes.Buffer
-	jsonEnc   *json.Encoder
+	jsonBuf   []byte
+	zbuf      []byte // the compressed metadata, before its format byte
+	zmeta     []byte
+	zraw      []byte
+	ips       map[string]string // ipOf's results, for the endpoints seen
 }
 
 // msgKind is what msg_counts counts messages by.
@@ -169,10 +174,8 @@ func (db *DB) BeginRun(ctx context.Context, info RunInfo) (*Run, error) {
 		return nil, err
 	}
 	r := &Run{db: db, id: id, notify: make(chan struct{}, 1), finish: make(chan finishReq), done: make(chan struct{}),
-		inputs: map[string]int{}, tally: map[msgKind]int64{}}
+		inputs: map[string]int{}, tally: map[msgKind]int64{}, ips: map[string]string{}}
 	r.space = sync.NewCond(&r.mu)
-	r.jsonEnc = json.NewEncoder(&r.jsonBuf)
-	r.jsonEnc.SetEscapeHTML(false)
 	go r.write()
 	return r, nil
 }
@@ -693,14 +696,17 @@ func (r *Run) writeBlock(c *chunk) error {
 	if br.err != nil || n != c.nmsgs {
 		return fmt.Errorf("block of %d messages: %d decoded: %v", c.nmsgs, n, br.err)
 	}
+	r.zbuf = s2.Encode(r.zbuf[:cap(r.zbuf)], c.meta[1:])
+	r.zmeta = append(append(r.zmeta[:0], metaFormatS2), r.zbuf...)
+	r.zraw = s2.Encode(r.zraw[:cap(r.zraw)], c.raw)
 	a := r.setArgs(7)
 	a[0].Value = r.id
 	a[1].Value = int64(seq)
 	a[2].Value = int64(c.nmsgs)
 	a[3].Value = int64(max(c.first, 0))
 	a[4].Value = int64(c.last)
-	a[5].Value = c.meta
-	a[6].Value = c.raw
+	a[5].Value = r.zmeta
+	a[6].Value = r.zraw
 	block, err := execStmt(r.db.ws.insBlock, a)
 	if err != nil {
 		return err
@@ -727,9 +733,14 @@ func (r *Run) writeBlock(c *chunk) error {
 	}
 	r.counts[0] += int64(c.nmsgs)
 	r.txRows += c.nmsgs
-	r.txBytes += int64(len(c.raw) + len(c.meta))
+	r.txBytes += int64(len(r.zraw) + len(r.zmeta))
 	return nil
 }
+
+// rowEpochBits: the exchanges and dialogs of a run are indexed by
+// Call-ID and user in epochs of 1 << rowEpochBits rows (migrations/0002):
+// the random index inserts of a batch stay within the latest epoch.
+var rowEpochBits = 14 // a variable for tests
 
 // idKey is the index key of an analyzer ID: the number of "e123" or
 // "d123", else a hash of the ID.
@@ -761,6 +772,20 @@ func addrPort(ap netip.AddrPort) string {
 	return ap.String()
 }
 
+// ipOf is ipOf, remembering the results: a capture has few endpoints,
+// seen again and again.
+func (r *Run) ipOf(s string) string {
+	if ip, ok := r.ips[s]; ok {
+		return ip
+	}
+	ip := ipOf(s)
+	if len(r.ips) >= 1<<16 {
+		clear(r.ips)
+	}
+	r.ips[strings.Clone(s)] = ip
+	return ip
+}
+
 // ipOf returns the address of an ip:port string, or the string itself.
 func ipOf(s string) string {
 	if ap, err := netip.ParseAddrPort(s); err == nil {
@@ -784,26 +809,34 @@ func (r *Run) writeInput(in *capture.Input) error {
 	return err
 }
 
-// marshal encodes v as JSON (without HTML escaping) into r's buffer; the
-// result is valid until the next call.
-func (r *Run) marshal(v any) (string, error) {
-	r.jsonBuf.Reset()
-	if err := r.jsonEnc.Encode(v); err != nil {
-		return "", err
-	}
-	return string(bytes.TrimSuffix(r.jsonBuf.Bytes(), []byte("\n"))), nil
-}
-
 func (r *Run) writeExchange(e *analyzer.Exchange) error {
-	data, err := r.marshal(e)
-	if err != nil {
-		return err
-	}
-	r.txBytes += int64(len(data)) + 256
-	_, err = execStmt(r.db.ws.insEx, named(
-		r.id, idKey(e.ID), e.ID, e.Input, int64(e.Frame), nullTime(e.Time), e.CallID, callHash(e.CallID), e.Method,
-		e.Client, e.Server, ipOf(e.Client), ipOf(e.Server), e.Username, callHash(e.Username), e.Realm,
-		e.Reference, e.ServerVerdict, int64(e.Status), e.Cause, data))
+	r.jsonBuf = appendExchangeJSON(r.jsonBuf[:0], e)
+	r.txBytes += int64(len(r.jsonBuf)) + 256
+	a := r.setArgs(22)
+	a[0].Value = r.id
+	a[1].Value = idKey(e.ID)
+	a[2].Value = e.ID
+	a[3].Value = e.Input
+	a[4].Value = int64(e.Frame)
+	a[5].Value = nullTime(e.Time)
+	a[6].Value = e.CallID
+	a[7].Value = callHash(e.CallID)
+	a[8].Value = e.Method
+	a[9].Value = e.Client
+	a[10].Value = e.Server
+	a[11].Value = r.ipOf(e.Client)
+	a[12].Value = r.ipOf(e.Server)
+	a[13].Value = e.Username
+	a[14].Value = callHash(e.Username)
+	a[15].Value = e.Realm
+	a[16].Value = e.Reference
+	a[17].Value = e.ServerVerdict
+	a[18].Value = int64(e.Status)
+	a[19].Value = e.Cause
+	a[20].Value = str(r.jsonBuf)
+	a[21].Value = r.rows[1] >> rowEpochBits
+	r.rows[1]++
+	_, err := execStmt(r.db.ws.insEx, a)
 	return err
 }
 
@@ -812,42 +845,63 @@ func (r *Run) writeDialog(d *analyzer.Dialog) error {
 	if tags == nil {
 		tags = []string{}
 	}
-	tj, err := r.marshal(tags)
-	if err != nil {
-		return err
-	}
-	_, err = execStmt(r.db.ws.insDlg, named(
-		r.id, idKey(d.ID), d.ID, d.Input, d.CallID, callHash(d.CallID), d.Method, string(d.State), d.From, d.To, d.FromTag, tj,
-		d.Caller, d.Callee, ipOf(d.Caller), ipOf(d.Callee), int64(d.FirstFrame), int64(d.LastFrame),
-		nullTime(d.Start), nullTime(d.End), int64(d.Messages), int64(d.Status), d.Authenticated))
+	r.jsonBuf = appendJSONStrings(r.jsonBuf[:0], tags)
+	r.txBytes += int64(len(r.jsonBuf)) + 256
+	a := r.setArgs(24)
+	a[0].Value = r.id
+	a[1].Value = idKey(d.ID)
+	a[2].Value = d.ID
+	a[3].Value = d.Input
+	a[4].Value = d.CallID
+	a[5].Value = callHash(d.CallID)
+	a[6].Value = d.Method
+	a[7].Value = string(d.State)
+	a[8].Value = d.From
+	a[9].Value = d.To
+	a[10].Value = d.FromTag
+	a[11].Value = str(r.jsonBuf)
+	a[12].Value = d.Caller
+	a[13].Value = d.Callee
+	a[14].Value = r.ipOf(d.Caller)
+	a[15].Value = r.ipOf(d.Callee)
+	a[16].Value = int64(d.FirstFrame)
+	a[17].Value = int64(d.LastFrame)
+	a[18].Value = nullTime(d.Start)
+	a[19].Value = nullTime(d.End)
+	a[20].Value = int64(d.Messages)
+	a[21].Value = int64(d.Status)
+	a[22].Value = d.Authenticated
+	a[23].Value = r.rows[2] >> rowEpochBits
+	r.rows[2]++
+	_, err := execStmt(r.db.ws.insDlg, a)
 	return err
 }
 
 func (r *Run) writeRegistration(g *analyzer.Registration) error {
-	implicit, bindings, events := g.Implicit, g.Bindings, g.Events
+	implicit := g.Implicit
 	if implicit == nil {
 		implicit = []string{}
 	}
-	if bindings == nil {
-		bindings = []*analyzer.Binding{}
-	}
-	if events == nil {
-		events = []analyzer.RegEvent{}
-	}
-	ij, err := r.marshal(implicit)
-	if err != nil {
-		return err
-	}
-	bj, err := r.marshal(bindings)
-	if err != nil {
-		return err
-	}
-	ej, err := r.marshal(events)
-	if err != nil {
-		return err
-	}
-	_, err = execStmt(r.db.ws.insReg, named(
-		r.id, g.AOR, g.Input, g.State, ij, bj, ej, int64(g.EventsDropped), int64(g.FirstFrame), int64(g.LastFrame)))
+	// One buffer for the three: it is not grown between the views.
+	b := appendJSONStrings(r.jsonBuf[:0], implicit)
+	ni := len(b)
+	b = appendBindingsJSON(b, g.Bindings)
+	nb := len(b)
+	b = appendEventsJSON(b, g.Events)
+	r.jsonBuf = b
+	r.txBytes += int64(len(b)) + 256
+	a := r.setArgs(10)
+	a[0].Value = r.id
+	a[1].Value = g.AOR
+	a[2].Value = g.Input
+	a[3].Value = g.State
+	a[4].Value = str(b[:ni])
+	a[5].Value = str(b[ni:nb])
+	a[6].Value = str(b[nb:])
+	a[7].Value = int64(g.EventsDropped)
+	a[8].Value = int64(g.FirstFrame)
+	a[9].Value = int64(g.LastFrame)
+	_, err := execStmt(r.db.ws.insReg, a)
 	return err
 }
 
@@ -856,16 +910,13 @@ func (r *Run) writeFinding(f *finding.Finding) error {
 	if frames == nil {
 		frames = []int{}
 	}
-	fj, err := r.marshal(frames)
-	if err != nil {
-		return err
-	}
+	r.jsonBuf = appendJSONInts(r.jsonBuf[:0], frames)
 	first := 0
 	if len(frames) > 0 {
 		first = frames[0]
 	}
-	_, err = execStmt(r.db.ws.insFinding, named(
-		r.id, f.Rule, f.Name, int64(f.Severity), f.Message, f.Clause, f.CallID, f.Exchange, fj, int64(first),
+	_, err := execStmt(r.db.ws.insFinding, named(
+		r.id, f.Rule, f.Name, int64(f.Severity), f.Message, f.Clause, f.CallID, f.Exchange, str(r.jsonBuf), int64(first),
 		nullTime(f.Time), f.Input, f.Client, f.Server, ipOf(f.Client), ipOf(f.Server), f.Transport, f.Username,
 		f.Key, f.Fingerprint, int64(f.Count), nullTime(f.LastTime)))
 	return err
@@ -916,15 +967,18 @@ func prepareWrites(c *sqlite3.SQLiteConn) (*writeStmts, error) {
 		{&ws.insInput, `INSERT INTO inputs (run_id, seq, path) VALUES (?, ?, ?)`},
 		{&ws.updInput, `UPDATE inputs SET format = ?, link_type = ?, packets = ?, bytes = ?, error = ?, done = 1 WHERE run_id = ? AND seq = ?`},
 		{&ws.insBlock, `INSERT INTO msg_blocks (run_id, input, n, first_frame, last_frame, meta, raw) VALUES (?,?,?,?,?,?,?) RETURNING id`},
-		{&ws.insCalls, `INSERT INTO msg_calls (run_id, call_hash, block) SELECT ?1, value, ?2 FROM json_each(?3)`},
+		// OR IGNORE (the hashes are distinct: writeBlock sorts and
+		// dedups them) spares SQLite a statement journal for this
+		// multi-row insert.
+		{&ws.insCalls, `INSERT OR IGNORE INTO msg_calls (run_id, epoch, call_hash, block) SELECT ?1, ?2 >> 8, value, ?2 FROM json_each(?3)`},
 		{&ws.addCount, `INSERT INTO msg_counts (run_id, method, status, n) VALUES (?,?,?,?)
 			ON CONFLICT (run_id, method, status) DO UPDATE SET n = n + excluded.n`},
 		{&ws.insEx, `INSERT INTO exchanges (run_id, ex_key, ex_id, input, frame, time, call_id, call_hash, method, client, server,
-			client_ip, server_ip, username, user_hash, realm, reference, server_verdict, status, cause, data)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+			client_ip, server_ip, username, user_hash, realm, reference, server_verdict, status, cause, data, epoch)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&ws.insDlg, `INSERT INTO dialogs (run_id, dlg_key, dlg_id, input, call_id, call_hash, method, state, from_uri, to_uri, from_tag,
 			to_tags, caller, callee, caller_ip, callee_ip, first_frame, last_frame, start_time, end_time, messages,
-			status, authenticated) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+			status, authenticated, epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
 		{&ws.insReg, `INSERT INTO registrations (run_id, aor, input, state, implicit, bindings, events,
 			events_dropped, first_frame, last_frame) VALUES (?,?,?,?,?,?,?,?,?,?)`},
 		{&ws.insFinding, `INSERT INTO findings (run_id, rule, name, severity, message, clause, call_id, exchange,
