@@ -39,7 +39,7 @@ const (
 
 // maxBlockBytes bounds what a compressed block may claim to decompress
 // to: a block is at most blockBytes plus one message.
-const maxBlockBytes = 1 << 28
+const maxBlockBytes = 8 << 20
 
 // Block limits: a block is written once it holds blockMsgs messages or
 // blockBytes of raw bytes.

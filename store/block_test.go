@@ -195,3 +195,31 @@ func TestEpochLookups(t *testing.T) {
 		t.Errorf("exchanges by user do not seek the index:\n%s", plan)
 	}
 }
+
+// FuzzBlockReader: a message block read back from a database that may be
+// corrupt or hostile (plain or S2-compressed) yields messages or an
+// error, never a panic, and never more than the raw bytes it holds.
+func FuzzBlockReader(f *testing.F) {
+	r := &Run{}
+	ev := analyzer.MessageEvent{Input: "a", Frames: []int{1, 2}, Time: time.Unix(5, 6), Src: netip.MustParseAddrPort("10.0.0.1:5060"),
+		Dst: netip.MustParseAddrPort("10.0.0.2:5060"), Transport: "udp", Msg: &analyzer.Msg{Request: true, Method: "REGISTER", CallID: "c1"},
+		Raw: []byte("REGISTER sip:x SIP/2.0\r\nCall-ID: c1\r\n\r\n")}
+	r.AddMessage(&ev)
+	r.AddMessage(&ev)
+	c := r.cur
+	f.Add(c.meta, c.raw)
+	f.Add(append([]byte{metaFormatS2}, s2.Encode(nil, c.meta[1:])...), s2.Encode(nil, c.raw))
+	f.Fuzz(func(t *testing.T, meta, raw []byte) {
+		br := newBlockReader(meta, raw)
+		total := 0
+		for n := 0; br.next(); n++ {
+			total += len(br.m.toMessage("a").Raw)
+			if n > len(meta) {
+				t.Fatalf("%d messages from %d bytes of metadata", n, len(meta))
+			}
+		}
+		if br.err == nil && total > len(br.raw) {
+			t.Fatalf("%d raw bytes from a block of %d", total, len(br.raw))
+		}
+	})
+}
