@@ -105,8 +105,8 @@ type handler struct {
 // /runs/{id}/exchanges, /runs/{id}/exchanges/{eid}, /runs/{id}/dialogs,
 // /runs/{id}/dialogs/{did}, /runs/{id}/dialogs/{did}/pcap,
 // /runs/{id}/registrations, /runs/{id}/search?q=, /runs/{id}/call?callid=
-// (the dialog of a Call-ID), /runs/{id}/report.json|.sarif|.csv and
-// /static/style.css.
+// (the dialog of a Call-ID), /runs/{id}/report.json|.sarif|.csv,
+// /static/style.css and /favicon.ico (204, no icon).
 func NewHandler(src Source, opts Options) http.Handler {
 	h := &handler{src: src, log: opts.Logger, pageSize: opts.PageSize, mux: http.NewServeMux()}
 	if h.pageSize <= 0 {
@@ -116,6 +116,9 @@ func NewHandler(src Source, opts Options) http.Handler {
 	m := h.mux
 	m.HandleFunc("/{$}", h.index)
 	m.HandleFunc("/static/style.css", h.style)
+	// Browsers ask for an icon on every page; there is none (and no
+	// markup for one): an empty answer rather than a 404 in their logs.
+	m.HandleFunc("/favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	m.HandleFunc("/runs/{run}", h.overview)
 	m.HandleFunc("/runs/{run}/findings", h.findings)
 	m.HandleFunc("/runs/{run}/exchanges", h.exchanges)

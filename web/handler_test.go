@@ -204,3 +204,13 @@ func TestInternalError(t *testing.T) {
 type errOverview struct{ *fakeSource }
 
 func (errOverview) Overview(context.Context, int64) (*Overview, error) { return nil, errDB }
+
+// TestFavicon: the icon browsers ask for on every page is an empty
+// answer, with the security headers, not a 404.
+func TestFavicon(t *testing.T) {
+	rec := httptest.NewRecorder()
+	NewHandler(&fakeSource{}, Options{}).ServeHTTP(rec, httptest.NewRequest("GET", "/favicon.ico", nil))
+	if rec.Code != http.StatusNoContent || rec.Body.Len() != 0 || rec.Header().Get("Content-Security-Policy") == "" {
+		t.Errorf("favicon: %d, %d bytes, CSP %q", rec.Code, rec.Body.Len(), rec.Header().Get("Content-Security-Policy"))
+	}
+}
