@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/sipaudit/sipaudit/finding"
 )
 
 func get(h http.Handler, method, target string) *httptest.ResponseRecorder {
@@ -212,5 +214,19 @@ func TestFavicon(t *testing.T) {
 	NewHandler(&fakeSource{}, Options{}).ServeHTTP(rec, httptest.NewRequest("GET", "/favicon.ico", nil))
 	if rec.Code != http.StatusNoContent || rec.Body.Len() != 0 || rec.Header().Get("Content-Security-Policy") == "" {
 		t.Errorf("favicon: %d, %d bytes, CSP %q", rec.Code, rec.Body.Len(), rec.Header().Get("Content-Security-Policy"))
+	}
+}
+
+// TestDecides: the clause that decides an exchange comes from a finding
+// about its digest, nonce or secret, not from a posture finding such as
+// cleartext transport.
+func TestDecides(t *testing.T) {
+	x := &Exchange{ID: "e1", Findings: []finding.Finding{{Rule: "SA305", Severity: finding.Low}}}
+	if v := newExchangeView(serverLinks{}, 1, x); v.Decides != nil {
+		t.Errorf("SA305 decides the exchange: %+v", v.Decides)
+	}
+	x.Findings = append(x.Findings, finding.Finding{Rule: "SA202", Severity: finding.Medium}, finding.Finding{Rule: "SA301", Severity: finding.Critical})
+	if v := newExchangeView(serverLinks{}, 1, x); v.Decides == nil || v.Decides.Rule != "SA202" {
+		t.Errorf("decided by %+v, want SA202", v.Decides)
 	}
 }

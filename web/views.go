@@ -272,9 +272,15 @@ func newExchangeView(l links, run int64, x *Exchange) *exchangeView {
 			v.Match, v.MatchClass = "mismatch", "v v-mismatch"
 		}
 	}
-	// The clause that decides it: the most severe of its findings.
+	// The clause that decides it: the most severe of its findings about
+	// the digest, the nonce or the secret (SA1xx, SA2xx, SA503, SA507);
+	// posture findings (cleartext transport, MD5 offered, ...) do not
+	// decide a verdict.
 	for i := range x.Findings {
 		f := &x.Findings[i]
+		if !strings.HasPrefix(f.Rule, "SA1") && !strings.HasPrefix(f.Rule, "SA2") && f.Rule != "SA503" && f.Rule != "SA507" {
+			continue
+		}
 		if v.Decides == nil || f.Severity > v.Decides.Severity {
 			v.Decides = f
 		}
