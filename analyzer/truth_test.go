@@ -2,7 +2,6 @@ package analyzer
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -13,51 +12,16 @@ import (
 	"github.com/sipaudit/sipaudit/internal/testgen"
 )
 
-type truthExchange struct {
-	ID            int     `json:"id"`
-	Method        string  `json:"method"`
-	Header        string  `json:"header"`
-	Scheme        string  `json:"scheme"`
-	Username      string  `json:"username"`
-	Realm         string  `json:"realm"`
-	Algorithm     *string `json:"algorithm"`
-	NC            *string `json:"nc"`
-	Nonce         *string `json:"nonce"`
-	CallID        string  `json:"call_id"`
-	ExpectedValid bool    `json:"expected_valid"`
-	ServerVerdict int     `json:"server_verdict"`
-	RspAuth       *string `json:"rspauth"`
-	Anomaly       *string `json:"anomaly"`
-	Challenge     *struct {
-		Stale bool `json:"stale"`
-	} `json:"challenge"`
-	RequestFrames   []int `json:"request_frames"`
-	ResponseFrames  []int `json:"response_frames"`
-	ChallengeFrames []int `json:"challenge_frames"`
-}
-
-type truthFile struct {
-	Users []struct {
-		Username string `json:"username"`
-		Realm    string `json:"realm"`
-		Password string `json:"password"`
-	} `json:"users"`
-	Exchanges []truthExchange `json:"auth_exchanges"`
-}
+type (
+	truthExchange = testgen.TruthExchange
+	truthFile     = testgen.Truth
+)
 
 // generate runs the shared generator (skipping the test without it) and
 // reads its truth file.
 func generate(t *testing.T, args ...string) (pcap string, truth truthFile) {
 	t.Helper()
-	pcap, tp := testgen.Generate(t, args...)
-	raw, err := os.ReadFile(tp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &truth); err != nil {
-		t.Fatal(err)
-	}
-	return pcap, truth
+	return testgen.GenerateTruth(t, args...)
 }
 
 // analyzeFile runs a capture through the decoder and an Analyzer.

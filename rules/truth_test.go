@@ -2,7 +2,6 @@ package rules
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"slices"
 	"strings"
@@ -21,47 +20,10 @@ import (
 // whose condition the truth shows. These tests need ../shared and python3
 // and skip without them.
 
-type truthExchange struct {
-	Method         string  `json:"method"`
-	Scheme         string  `json:"scheme"`
-	Algorithm      *string `json:"algorithm"`
-	Username       string  `json:"username"`
-	Realm          string  `json:"realm"`
-	Nonce          *string `json:"nonce"`
-	CallID         string  `json:"call_id"`
-	Transport      string  `json:"transport"`
-	ServerVerdict  int     `json:"server_verdict"`
-	ServerAccepted bool    `json:"server_accepted"`
-	RspAuth        *string `json:"rspauth"`
-	Anomaly        *string `json:"anomaly"`
-	Src            string  `json:"src"`
-	Dst            string  `json:"dst"`
-	Challenge      *struct {
-		Status  int      `json:"status"`
-		Offered []string `json:"offered"`
-		Nonce   string   `json:"nonce"`
-		Stale   bool     `json:"stale"`
-	} `json:"challenge"`
-	RequestFrames   []int `json:"request_frames"`
-	ResponseFrames  []int `json:"response_frames"`
-	ChallengeFrames []int `json:"challenge_frames"`
-}
-
-type truthFile struct {
-	Users []struct {
-		Username string `json:"username"`
-		Realm    string `json:"realm"`
-		Password string `json:"password"`
-	} `json:"users"`
-	Exchanges []truthExchange `json:"auth_exchanges"`
-}
-
-func (t truthExchange) anomaly() string {
-	if t.Anomaly == nil {
-		return ""
-	}
-	return *t.Anomaly
-}
+type (
+	truthExchange = testgen.TruthExchange
+	truthFile     = testgen.Truth
+)
 
 // runAll analyses a capture with every rule and the truth's passwords.
 func runAll(t *testing.T, path string, truth truthFile) []*finding.Finding {
@@ -94,15 +56,7 @@ func TestGeneratorFindings(t *testing.T) {
 		{"--calls", "400", "--seed", "42", "--anomaly-rate", "0.05", "--pcapng"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			pcap, tp := testgen.Generate(t, args...)
-			raw, err := os.ReadFile(tp)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var truth truthFile
-			if err := json.Unmarshal(raw, &truth); err != nil {
-				t.Fatal(err)
-			}
+			pcap, truth := testgen.GenerateTruth(t, args...)
 			checkAgainstTruth(t, runAll(t, pcap, truth), truth)
 		})
 	}
@@ -134,7 +88,7 @@ func checkAgainstTruth(t *testing.T, fs []*finding.Finding, truth truthFile) {
 	md5Only, strongFirst := map[string]bool{}, true
 	rspauthMissing := false
 	for _, x := range truth.Exchanges {
-		switch x.anomaly() {
+		switch x.AnomalyName() {
 		case "nc_replay":
 			if !x.ServerAccepted {
 				continue
@@ -192,7 +146,7 @@ func checkAgainstTruth(t *testing.T, fs []*finding.Finding, truth truthFile) {
 			// truth does not have.
 			ok := false
 			for _, x := range truth.Exchanges {
-				if x.anomaly() == "nc_replay" && slices.Contains(f.Frames, last(x.RequestFrames)) {
+				if x.AnomalyName() == "nc_replay" && slices.Contains(f.Frames, last(x.RequestFrames)) {
 					ok = true
 				}
 			}

@@ -26,7 +26,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sipaudit/sipaudit/analyzer"
-	"github.com/sipaudit/sipaudit/capture"
 	"github.com/sipaudit/sipaudit/digest"
 	"github.com/sipaudit/sipaudit/rules"
 	"github.com/sipaudit/sipaudit/store"
@@ -79,26 +78,12 @@ func storeCapture(t *testing.T, ctx context.Context, db *store.DB, path, creds s
 		OnDialog:       run.AddDialog,
 		OnRegistration: run.AddRegistration,
 	})
-	an.SetInput(path)
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pipe := an.Pipeline()
-	dec := capture.NewDecoder(capture.DefaultLimits(), pipe.Add)
-	in, err := capture.Read(ctx, f, path, dec, nil)
-	dec.Close()
-	pipe.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	an.Close()
+	in, cst := readThrough(t, ctx, an, path)
 	run.AddInput(in)
 	run.AddFindings(engine.Findings())
 	stats := an.Stats()
-	stats.Packets = dec.Stats().Packets
-	if err := run.Finish(ctx, store.Summary{Stats: stats, Capture: dec.Stats()}, true); err != nil {
+	stats.Packets = cst.Packets
+	if err := run.Finish(ctx, store.Summary{Stats: stats, Capture: cst}, true); err != nil {
 		t.Fatal(err)
 	}
 	return run.ID()

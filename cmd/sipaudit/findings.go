@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -85,9 +86,9 @@ func crackWith(cmd *cobra.Command, path, progress string) func([]crack.Target) [
 		var r io.Reader = f
 		if fi, err := f.Stat(); err == nil {
 			if bar := newBar(stderr, path+" (SA106)", fi.Size(), progress); bar != nil {
-				pr := newProgressReader(f, func(n int64) { _ = bar.Set64(n) })
+				pr := progressbar.NewReader(f, bar)
 				defer func() { _ = bar.Finish() }()
-				r = pr
+				r = &pr
 			}
 		}
 		res, _, err := crack.Run(cmd.Context(), targets, r, crack.Options{})
@@ -96,23 +97,6 @@ func crackWith(cmd *cobra.Command, path, progress string) func([]crack.Target) [
 		}
 		return res
 	}
-}
-
-type progressReader struct {
-	r   io.Reader
-	n   int64
-	set func(int64)
-}
-
-func newProgressReader(r io.Reader, set func(int64)) *progressReader {
-	return &progressReader{r: r, set: set}
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	p.n += int64(n)
-	p.set(p.n)
-	return n, err
 }
 
 // useColor: colour in the text report on a terminal only (or when asked).

@@ -58,24 +58,10 @@ func storedRun(t *testing.T) (web.Source, int64, *report.Report) {
 			run.AddRegistration(g)
 		},
 	})
-	an.SetInput(srcPcap)
-	f, err := os.Open(srcPcap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	pipe := an.Pipeline()
-	dec := capture.NewDecoder(capture.DefaultLimits(), pipe.Add)
-	in, err := capture.Read(ctx, f, srcPcap, dec, nil)
-	dec.Close()
-	pipe.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	an.Close()
+	in, cst := readThrough(t, ctx, an, srcPcap)
 	run.AddInput(in)
 	rep.Inputs = []capture.Input{in}
-	rep.Capture = dec.Stats()
+	rep.Capture = cst
 	rep.Findings = engine.Findings()
 	run.AddFindings(rep.Findings)
 	rep.Stats = an.Stats()
@@ -344,4 +330,26 @@ func TestDBSourceDialogPcap(t *testing.T) {
 			t.Errorf("packet %d: UDP checksum status %q", i+1, f[1])
 		}
 	}
+}
+
+// readThrough reads a capture through an analyzer's pipeline, as
+// sipaudit analyze does, and closes the analysis.
+func readThrough(t *testing.T, ctx context.Context, an *analyzer.Analyzer, path string) (capture.Input, capture.Stats) {
+	t.Helper()
+	an.SetInput(path)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pipe := an.Pipeline()
+	dec := capture.NewDecoder(capture.DefaultLimits(), pipe.Add)
+	in, err := capture.Read(ctx, f, path, dec, nil)
+	dec.Close()
+	pipe.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	an.Close()
+	return in, dec.Stats()
 }
