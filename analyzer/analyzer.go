@@ -220,17 +220,7 @@ func (a *Analyzer) process(m *capture.Message, sl capture.StartLine, msg *Msg, w
 		a.malformed.add(strings.Clone(msg.text))
 	}
 	if m.Time.After(a.now) {
-		a.now = m.Time
-		// Expiry works in whole seconds of capture time: timeouts are
-		// tens of seconds, and a check per message would cost more than
-		// the rest of the message's analysis.
-		if a.now.Sub(a.expired) >= time.Second {
-			a.expired = a.now
-			a.expire(false)
-			if a.rules != nil {
-				a.rules.tick(a.now)
-			}
-		}
+		a.advance(m.Time)
 	}
 	observe := a.rules != nil || a.cfg.OnMessage != nil
 	if observe {
@@ -254,6 +244,31 @@ func (a *Analyzer) process(m *capture.Message, sl capture.StartLine, msg *Msg, w
 			a.cfg.OnMessage(&a.ev)
 		}
 		a.ev = MessageEvent{}
+	}
+}
+
+// advance moves capture time on to now (after a.now).
+func (a *Analyzer) advance(now time.Time) {
+	a.now = now
+	// Expiry works in whole seconds of capture time: timeouts are
+	// tens of seconds, and a check per message would cost more than
+	// the rest of the message's analysis.
+	if a.now.Sub(a.expired) >= time.Second {
+		a.expired = a.now
+		a.expire(false)
+		if a.rules != nil {
+			a.rules.tick(a.now)
+		}
+	}
+}
+
+// Advance moves capture time on to now without a message, as a live
+// capture's clock does while the link is quiet: transactions and
+// challenges time out, and time-driven rules run. A time before the
+// last message's is ignored.
+func (a *Analyzer) Advance(now time.Time) {
+	if now.After(a.now) {
+		a.advance(now)
 	}
 }
 

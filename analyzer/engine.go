@@ -121,6 +121,7 @@ type Engine struct {
 	max      int
 	findings []*finding.Finding
 	dropped  int
+	notify   func(f *finding.Finding, isNew bool)
 }
 
 type ruleFor[T any] struct {
@@ -183,6 +184,14 @@ func (e *Engine) Findings() []*finding.Finding {
 // Dropped counts findings not kept because the cap was reached.
 func (e *Engine) Dropped() int { return e.dropped }
 
+// Notify sets a function called on the analysis goroutine each time a
+// finding is made (isNew) or an occurrence folds into it (its Count,
+// LastTime and maybe Severity and Message change). f is the engine's own
+// finding: copy it to keep or hand it to another goroutine. Live capture
+// prints new findings as they happen and stores changed ones every
+// second.
+func (e *Engine) Notify(f func(f *finding.Finding, isNew bool)) { e.notify = f }
+
 func (r *reporter) Again(key string, at time.Time) bool {
 	old := r.byKey[key]
 	if old == nil {
@@ -192,16 +201,19 @@ func (r *reporter) Again(key string, at time.Time) bool {
 	if at.After(old.LastTime) {
 		old.LastTime = at
 	}
+	if r.e.notify != nil {
+		r.e.notify(old, false)
+	}
 	return true
 }
 
 func (r *reporter) Report(f finding.Finding) {
 	e := r.e
 	if old := r.byKey[f.Key]; old != nil {
-		r.Again(f.Key, f.Time)
 		if f.Severity > old.Severity {
 			old.Severity, old.Message = f.Severity, f.Message
 		}
+		r.Again(f.Key, f.Time)
 		return
 	}
 	f.Rule, f.Name, f.Clause = r.info.ID, r.info.Name, r.info.Clause
@@ -223,6 +235,9 @@ func (r *reporter) Report(f finding.Finding) {
 	p := &f
 	r.byKey[f.Key] = p
 	e.findings = append(e.findings, p)
+	if e.notify != nil {
+		e.notify(p, true)
+	}
 }
 
 func (e *Engine) message(ev *MessageEvent) {

@@ -65,3 +65,70 @@ func TestEngine(t *testing.T) {
 		t.Errorf("ticks %d, finished %d", rule.ticks, rule.finished)
 	}
 }
+
+// TestEngineNotify: live capture prints a finding when it is made and
+// stores it again each time an occurrence folds into it.
+func TestEngineNotify(t *testing.T) {
+	eng := NewEngine(0, &testRule{})
+	type note struct {
+		key   string
+		count int
+		isNew bool
+		sev   finding.Severity
+	}
+	var notes []note
+	eng.Notify(func(f *finding.Finding, isNew bool) { notes = append(notes, note{f.Key, f.Count, isNew, f.Severity}) })
+	an := New(Config{Rules: eng})
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i, method := range []string{"OPTIONS", "INFO", "OPTIONS", "INFO"} {
+		raw := method + " sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK" + itoa(i) +
+			"\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: c" + itoa(i) + "\r\nCSeq: 1 " + method + "\r\nContent-Length: 0\r\n\r\n"
+		an.Add(&capture.Message{Frames: []int{i + 1}, Time: t0.Add(time.Duration(i) * time.Second), Src: netip.MustParseAddrPort("10.0.0.1:5060"),
+			Dst: netip.MustParseAddrPort("10.0.0.2:5060"), Transport: capture.UDP, Raw: []byte(raw)})
+	}
+	an.Close()
+	want := []note{
+		{"method OPTIONS", 1, true, finding.Low},
+		{"method INFO", 1, true, finding.Low},
+		{"method OPTIONS", 2, false, finding.High}, // the raised severity is there when notified
+		{"method INFO", 2, false, finding.Low},
+	}
+	if len(notes) != len(want) {
+		t.Fatalf("notes %+v, want %+v", notes, want)
+	}
+	for i := range want {
+		if notes[i] != want[i] {
+			t.Errorf("note %d: %+v, want %+v", i, notes[i], want[i])
+		}
+	}
+}
+
+// TestPipelineDoAdvance: a live capture flushes a partial batch, and
+// moves capture time on while the link is quiet, so an unanswered
+// REGISTER completes without waiting for the next packet.
+func TestPipelineDoAdvance(t *testing.T) {
+	var exs []*Exchange
+	rule := &testRule{}
+	an := New(Config{Rules: NewEngine(0, rule), OnExchange: func(e *Exchange) { exs = append(exs, e) }})
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	raw := "REGISTER sip:example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\n" +
+		"From: <sip:a@example.com>;tag=1\r\nTo: <sip:a@example.com>\r\nCall-ID: r1\r\nCSeq: 2 REGISTER\r\n" +
+		`Authorization: Digest username="a", realm="example.com", nonce="abc", uri="sip:example.com", response="0123456789abcdef0123456789abcdef"` +
+		"\r\nContent-Length: 0\r\n\r\n"
+	p := an.Pipeline()
+	p.Add(&capture.Message{Frames: []int{1}, Time: t0, Src: netip.MustParseAddrPort("10.0.0.1:5060"),
+		Dst: netip.MustParseAddrPort("10.0.0.2:5060"), Transport: capture.UDP, Raw: []byte(raw)})
+	done := make(chan int, 2)
+	p.Do(func() { done <- len(exs) })
+	p.Do(func() { an.Advance(t0.Add(DefaultTransactionTimeout + time.Minute)); done <- len(exs) })
+	if n := <-done; n != 0 {
+		t.Errorf("%d exchanges before time moved on, want 0 (the REGISTER waits for its response)", n)
+	}
+	if n := <-done; n != 1 {
+		t.Errorf("%d exchanges after Advance, want the unanswered REGISTER", n)
+	}
+	p.Close()
+	if len(exs) != 1 || exs[0].Status != 0 || rule.ticks == 0 {
+		t.Errorf("exchanges %d (status %d), ticks %d", len(exs), exs[0].Status, rule.ticks)
+	}
+}

@@ -40,6 +40,7 @@ type batch struct {
 	items []item
 	n     int
 	bytes int
+	after func() // run on the analysis goroutine after the items
 }
 
 type item struct {
@@ -89,6 +90,28 @@ func (p *Pipeline) Add(m *capture.Message) {
 	}
 }
 
+// Flush hands the messages added so far to the analysis goroutine
+// without waiting for a batch to fill, as a live capture does when the
+// link is quiet.
+func (p *Pipeline) Flush() {
+	if p.cur != nil && p.cur.n > 0 {
+		p.send()
+	}
+}
+
+// Do runs f on the analysis goroutine once the messages added before it
+// are analyzed, and returns without waiting for it. f may use the
+// Analyzer (Advance, Stats) and what its callbacks fed.
+func (p *Pipeline) Do(f func()) {
+	b := p.cur
+	if b == nil {
+		b = <-p.free
+	}
+	b.after = f
+	p.cur = b
+	p.send()
+}
+
 func (p *Pipeline) send() {
 	p.full <- p.cur
 	p.cur = nil
@@ -110,6 +133,10 @@ func (p *Pipeline) run() {
 			}
 			it.m, it.msg.text, it.msg.Body = capture.Message{}, "", ""
 			it.msg.pre.creds, it.msg.pre.auths, it.msg.pre.field = digest.Credentials{}, nil, AuthField{}
+		}
+		if b.after != nil {
+			b.after()
+			b.after = nil
 		}
 		b.n, b.bytes = 0, 0
 		p.free <- b

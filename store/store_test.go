@@ -612,3 +612,54 @@ func TestFileURI(t *testing.T) {
 		t.Errorf("database not at %s: %v", odd, err)
 	}
 }
+
+// TestFindingsUpdated: a live run stores a finding when it is made and
+// again as occurrences fold into it; the row is updated, not repeated,
+// and readers see the latest count between the writer's commits.
+func TestFindingsUpdated(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t)
+	run, err := db.BeginRun(ctx, RunInfo{Version: "test", Args: []string{"live", "-i", "lo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f := finding.Finding{Rule: "SA601", Name: "brute-force", Severity: finding.High, Key: "10.0.0.1", Message: "5 failures",
+		Frames: []int{1, 3}, Time: t0, LastTime: t0, Count: 1}
+	f.Fingerprint = finding.Fingerprint(f.Rule, f.Key)
+	other := f
+	other.Rule, other.Key = "SA602", "10.0.0.1"
+	other.Fingerprint = finding.Fingerprint(other.Rule, other.Key)
+	waitFor := func(want int, count int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			fs, n, err := db.Findings(ctx, run.ID(), FindingQuery{Rule: "SA601"})
+			rr, err2 := db.RunRecord(ctx, run.ID())
+			if err == nil && err2 == nil && n == 1 && fs[0].Count == count && rr.Findings == want {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("findings %d (%v), run record %+v (%v); want count %d, %d findings", n, err, rr, err2, count, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	run.AddFindings([]*finding.Finding{&f})
+	waitFor(1, 1) // committed within a second, before Finish
+	f.Count, f.LastTime, f.Severity, f.Message = 7, t0.Add(time.Minute), finding.Critical, "7 failures"
+	run.AddFindings([]*finding.Finding{&f, &other})
+	waitFor(2, 7)
+	if err := run.Finish(ctx, Summary{}, false); err != nil {
+		t.Fatal(err)
+	}
+	fs, n, err := db.Findings(ctx, run.ID(), FindingQuery{})
+	if err != nil || n != 2 {
+		t.Fatalf("%d findings, %v", n, err)
+	}
+	got := fs[0]
+	if got.Rule != "SA601" || got.Count != 7 || got.Severity != finding.Critical || got.Message != "7 failures" ||
+		!got.LastTime.Equal(t0.Add(time.Minute)) || !got.Time.Equal(t0) {
+		t.Errorf("updated finding %+v", got)
+	}
+}

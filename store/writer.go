@@ -97,6 +97,7 @@ type Run struct {
 	zmeta     []byte
 	zraw      []byte
 	ips       map[string]string // ipOf's results, for the endpoints seen
+	stored    map[string]bool   // fingerprints of the findings written
 }
 
 // msgKind is what msg_counts counts messages by.
@@ -174,7 +175,7 @@ func (db *DB) BeginRun(ctx context.Context, info RunInfo) (*Run, error) {
 		return nil, err
 	}
 	r := &Run{db: db, id: id, notify: make(chan struct{}, 1), finish: make(chan finishReq), done: make(chan struct{}),
-		inputs: map[string]int{}, tally: map[msgKind]int64{}, ips: map[string]string{}}
+		inputs: map[string]int{}, tally: map[msgKind]int64{}, ips: map[string]string{}, stored: map[string]bool{}}
 	r.space = sync.NewCond(&r.mu)
 	go r.write()
 	return r, nil
@@ -664,11 +665,15 @@ func (r *Run) writeChunk(c *chunk) error {
 		if err := r.writeFinding(&c.findings[i]); err != nil {
 			return fmt.Errorf("finding: %w", err)
 		}
+		if fp := c.findings[i].Fingerprint; !r.stored[fp] {
+			// a finding stored again (live runs) updates its row
+			r.stored[fp] = true
+			r.counts[4]++
+		}
 	}
 	r.counts[1] += int64(len(c.exs))
 	r.counts[2] += int64(len(c.dialogs))
 	r.counts[3] += int64(len(c.regs))
-	r.counts[4] += int64(len(c.findings))
 	r.txRows += c.others
 	return nil
 }
@@ -983,7 +988,9 @@ func prepareWrites(c *sqlite3.SQLiteConn) (*writeStmts, error) {
 			events_dropped, first_frame, last_frame) VALUES (?,?,?,?,?,?,?,?,?,?)`},
 		{&ws.insFinding, `INSERT INTO findings (run_id, rule, name, severity, message, clause, call_id, exchange,
 			frames, first_frame, time, input, client, server, client_ip, server_ip, transport, username,
-			finding_key, fingerprint, count, last_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+			finding_key, fingerprint, count, last_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+			ON CONFLICT (run_id, fingerprint) DO UPDATE SET severity = excluded.severity, message = excluded.message,
+			count = excluded.count, last_time = excluded.last_time`},
 	} {
 		st, err := c.Prepare(s.query)
 		if err != nil {
