@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -15,10 +14,8 @@ import (
 	"github.com/sipaudit/sipaudit/analyzer"
 	"github.com/sipaudit/sipaudit/capture"
 	"github.com/sipaudit/sipaudit/digest"
-	"github.com/sipaudit/sipaudit/finding"
 	"github.com/sipaudit/sipaudit/report"
 	"github.com/sipaudit/sipaudit/rules"
-	"github.com/sipaudit/sipaudit/store"
 )
 
 // defaultMemoryLimit is the Go memory limit of an analysis when the
@@ -83,139 +80,19 @@ func newAnalyzeCmd() *cobra.Command {
 }
 
 func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
-	switch o.format {
-	case "text", "json", "sarif", "csv":
-	default:
-		return &exitError{exitUsage, fmt.Errorf("--format %q: want text, json, sarif or csv", o.format)}
+	s, err := newSession(cmd, o, false)
+	if err != nil {
+		return err
 	}
-	failOn := finding.Severity(0)
-	if o.failOn != "" {
-		var err error
-		if failOn, err = finding.ParseSeverity(o.failOn); err != nil {
-			return &exitError{exitUsage, fmt.Errorf("--fail-on: %w", err)}
-		}
-	}
-	switch o.color {
-	case "auto", "always", "never":
-	default:
-		return &exitError{exitUsage, fmt.Errorf("--color %q: want auto, always or never", o.color)}
-	}
-	if o.rules.BruteForceCount <= 0 || o.rules.BruteForceWindow <= 0 || o.rules.ChallengeWindow <= 0 ||
-		o.rules.ReauthWindow <= 0 || o.rules.NonceBits <= 0 || o.rules.EnumerationUsers <= 0 {
-		return &exitError{exitUsage, errors.New("rule thresholds and windows must be positive")}
-	}
-	var baseline map[string]bool
-	if o.baseline != "" {
-		var err error
-		if baseline, err = readBaseline(o.baseline); err != nil {
-			return &exitError{exitUsage, err}
-		}
-	}
-	if o.wordlist != "" {
-		if err := checkReadable(o.wordlist); err != nil {
-			return &exitError{exitUsage, err}
-		}
-		o.rules.Crack = crackWith(cmd, o.wordlist, o.progress)
-	}
-	switch o.progress {
-	case "auto", "always", "never":
-	default:
-		return &exitError{exitUsage, fmt.Errorf("--progress %q: want auto, always or never", o.progress)}
-	}
-	if o.nonceLifetime <= 0 || o.txnTimeout <= 0 {
-		return &exitError{exitUsage, errors.New("--nonce-lifetime and --transaction-timeout must be positive")}
-	}
-	var creds []analyzer.Credential
-	if o.creds != "" {
-		var err error
-		if creds, err = readCreds(o.creds); err != nil {
-			return &exitError{exitUsage, err}
-		}
-	}
-	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
-		// A soft limit keeps the peak RSS near 240 MB on the benchmark
-		// capture without a database (live heap about 110 MB with every
-		// rule; without a limit the heap grows to twice the live heap
-		// and the RSS to 330 MB), for a little more GC work. 180 MiB
-		// would keep it under 200 MB, but the GC would then run almost
-		// without pause: 13.7 s instead of 8.1 s. Storing, the store's buffers come on top (and
-		// SQLite's page cache, outside the Go heap): the same limit would
-		// make the GC run without pause (22 s instead of 12 s on the
-		// benchmark capture), so it is raised by storeMemory. GOMEMLIMIT
-		// or GOGC in the environment take precedence.
-		limit := int64(defaultMemoryLimit)
-		if o.db != "" {
-			limit += storeMemory
-		}
-		debug.SetMemoryLimit(limit)
-	}
-	ver := analyzer.NewVerifier(creds, digest.Config{NonceLifetime: o.nonceLifetime})
+	defer s.close()
 	ctx := cmd.Context()
-	stderr := cmd.ErrOrStderr()
-	rep := &report.Report{Tool: report.Tool{Name: "sipaudit", Version: version()}}
-	// Exchanges and dialogs are not held: the JSON report spools them to
-	// temporary files, the text report keeps a bounded summary. Memory
-	// does not grow with the capture.
-	var onExchange func(*analyzer.Exchange)
-	var onDialog func(*analyzer.Dialog)
-	if o.format == "json" {
-		var cleanup func()
-		var err error
-		rep.ExchangeSpool, rep.DialogSpool, cleanup, err = newSpools()
-		if err != nil {
-			return &exitError{exitUsage, err}
-		}
-		defer cleanup()
-		onExchange = func(e *analyzer.Exchange) { _ = rep.ExchangeSpool.Add(e) }
-		onDialog = func(d *analyzer.Dialog) { _ = rep.DialogSpool.Add(d) }
-	} else {
-		rep.ExchangeSummary = &report.ExchangeSummary{}
-		rep.DialogStates = map[string]int{}
-		onExchange = rep.ExchangeSummary.Add
-		onDialog = func(d *analyzer.Dialog) { rep.DialogStates[string(d.State)]++ }
-	}
-	engine := analyzer.NewEngine(0, rules.All(o.rules)...)
-	for _, r := range engine.Rules() {
-		rep.Rules = append(rep.Rules, r.Info())
-	}
-	onRegistration := func(r *analyzer.Registration) { rep.Registrations = append(rep.Registrations, r) }
-	var onMessage func(*analyzer.MessageEvent)
-	var run *store.Run
-	if o.db != "" {
-		db, err := store.Open(ctx, o.db)
-		if err != nil {
-			return &exitError{exitUsage, fmt.Errorf("--db %s: %w", o.db, err)}
-		}
-		defer db.Close()
-		if run, err = db.BeginRun(ctx, store.RunInfo{Version: version(), Args: os.Args[1:]}); err != nil {
-			return &exitError{exitUsage, fmt.Errorf("--db %s: %w", o.db, err)}
-		}
-		onMessage = run.AddMessage
-		onExchange = tee(onExchange, run.AddExchange)
-		onDialog = tee(onDialog, run.AddDialog)
-		onRegistration = tee(onRegistration, run.AddRegistration)
-	}
-	an := analyzer.New(analyzer.Config{
-		Rules:              engine,
-		Verifier:           ver,
-		TransactionTimeout: o.txnTimeout,
-		MaxMessage:         capture.DefaultLimits().MaxMessage,
-		OnExchange:         onExchange,
-		OnDialog:           onDialog,
-		OnRegistration:     onRegistration,
-		OnMessage:          onMessage,
-	})
 	var inputFailed bool
 	interrupted := ""
 	for _, path := range args {
-		an.SetInput(path)
-		in, st, err := analyzeOne(cmd, path, o, an)
+		s.an.SetInput(path)
+		in, st, err := analyzeOne(cmd, path, o, s.an)
 		if in != nil {
-			rep.Inputs = append(rep.Inputs, *in)
-			rep.Capture.Add(st)
-			if run != nil {
-				run.AddInput(*in)
-			}
+			s.addInput(*in, st)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -226,76 +103,15 @@ func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {
 			}
 			if errors.Is(err, capture.ErrTruncated) {
 				// everything before the cut was analyzed
-				fmt.Fprintf(stderr, "sipaudit: %s: %v; the %d packets before it were analyzed\n", path, err, in.Packets)
+				fmt.Fprintf(cmd.ErrOrStderr(), "sipaudit: %s: %v; the %d packets before it were analyzed\n", path, err, in.Packets)
 				continue
 			}
-			fmt.Fprintf(stderr, "sipaudit: %s: %v\n", path, err)
+			fmt.Fprintf(cmd.ErrOrStderr(), "sipaudit: %s: %v\n", path, err)
 			inputFailed = true
 		}
 	}
-	an.Close() // exchanges and dialogs come out in capture order
-	for _, f := range engine.Findings() {
-		if baseline[f.Fingerprint] {
-			rep.Baselined++
-			continue
-		}
-		rep.Findings = append(rep.Findings, f)
-	}
-	if n := engine.Dropped(); n > 0 {
-		fmt.Fprintf(stderr, "sipaudit: %d findings beyond the first %d were not kept\n", n, analyzer.DefaultMaxFindings)
-	}
-	rep.Stats = an.Stats()
-	rep.Stats.Packets = rep.Capture.Packets
-	if run != nil {
-		run.AddFindings(rep.Findings)
-		// Finish flushes even when ctx is cancelled.
-		err := run.Finish(ctx, store.Summary{Stats: rep.Stats, Capture: rep.Capture, Baselined: rep.Baselined}, interrupted == "")
-		if err != nil {
-			fmt.Fprintf(stderr, "sipaudit: --db %s: %v\n", o.db, err)
-			inputFailed = true
-		}
-	}
-	out := cmd.OutOrStdout()
-	if o.output != "" {
-		f, err := os.Create(o.output)
-		if err != nil {
-			return &exitError{exitUsage, fmt.Errorf("-o: %w", err)}
-		}
-		defer f.Close()
-		out = f
-	}
-	var err error
-	switch o.format {
-	case "json":
-		err = report.WriteJSON(out, rep)
-	case "sarif":
-		err = report.WriteSARIF(out, rep)
-	case "csv":
-		err = report.WriteCSV(out, rep)
-	default:
-		err = report.WriteTextWithOptions(out, rep, report.WriteTextOptions{Color: useColor(out, o.color)})
-	}
-	if err != nil {
-		return &exitError{exitInput, fmt.Errorf("writing the report: %w", err)}
-	}
-	if interrupted != "" {
-		msg := fmt.Sprintf("%s: interrupted; what was read before is analysed and reported", interrupted)
-		if run != nil {
-			msg += fmt.Sprintf(", and stored in %s as run %d (incomplete)", o.db, run.ID())
-		}
-		return &exitError{exitInput, errors.New(msg)}
-	}
-	if inputFailed {
-		return &exitError{code: exitInput, err: errors.New("")}
-	}
-	if failOn != 0 {
-		for _, f := range rep.Findings {
-			if f.Severity >= failOn {
-				return &exitError{exitFailedOn, fmt.Errorf("%d findings, the first at or above %s: %s %s", len(rep.Findings), failOn, f.Rule, f.Name)}
-			}
-		}
-	}
-	return nil
+	s.an.Close() // exchanges and dialogs come out in capture order
+	return s.finish(interrupted, inputFailed)
 }
 
 // analyzeOne reads one capture. It returns nil Input only when the file
