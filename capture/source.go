@@ -32,6 +32,11 @@ type Input struct {
 	// Error says why reading stopped early, "" when the file was read
 	// to its end.
 	Error string `json:"error,omitempty"`
+	// KernelDropped and InterfaceDropped count the packets a live
+	// capture lost (libpcap's ps_drop and ps_ifdrop): the kernel's
+	// buffer was full, or the interface dropped them.
+	KernelDropped    int64 `json:"kernel_dropped,omitempty"`
+	InterfaceDropped int64 `json:"interface_dropped,omitempty"`
 }
 
 // ErrFormat is returned (wrapped) for input that is neither pcap nor
@@ -176,6 +181,10 @@ func Read(ctx context.Context, r io.Reader, path string, d *Decoder, progress fu
 		}
 	}
 }
+
+// LinkName is the report's name for a link type ("ethernet",
+// "linux_sll2", ...).
+func LinkName(lt layers.LinkType) string { return linkName(lt) }
 
 // linkName is the report's name for a link type.
 func linkName(lt layers.LinkType) string {

@@ -111,7 +111,7 @@ func scanRun(s scanner) (*RunRecord, error) {
 }
 
 func (db *DB) inputs(ctx context.Context, run int64) ([]capture.Input, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT path, format, link_type, packets, bytes, error FROM inputs WHERE run_id = ? ORDER BY seq`, run)
+	rows, err := db.r.QueryContext(ctx, `SELECT path, format, link_type, packets, bytes, error, kernel_dropped, interface_dropped FROM inputs WHERE run_id = ? ORDER BY seq`, run)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (db *DB) inputs(ctx context.Context, run int64) ([]capture.Input, error) {
 	out := []capture.Input{}
 	for rows.Next() {
 		var in capture.Input
-		if err := rows.Scan(&in.Path, &in.Format, &in.LinkType, &in.Packets, &in.Bytes, &in.Error); err != nil {
+		if err := rows.Scan(&in.Path, &in.Format, &in.LinkType, &in.Packets, &in.Bytes, &in.Error, &in.KernelDropped, &in.InterfaceDropped); err != nil {
 			return nil, err
 		}
 		out = append(out, in)

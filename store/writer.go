@@ -810,7 +810,7 @@ func (r *Run) writeInput(in *capture.Input) error {
 		}
 	}
 	delete(r.inputs, in.Path)
-	_, err := r.db.ws.updInput.ExecContext(bg, named(in.Format, in.LinkType, int64(in.Packets), in.Bytes, in.Error, r.id, int64(seq)))
+	_, err := r.db.ws.updInput.ExecContext(bg, named(in.Format, in.LinkType, int64(in.Packets), in.Bytes, in.Error, in.KernelDropped, in.InterfaceDropped, r.id, int64(seq)))
 	return err
 }
 
@@ -970,7 +970,7 @@ func prepareWrites(c *sqlite3.SQLiteConn) (*writeStmts, error) {
 		{&ws.updCounts, `UPDATE runs SET messages = messages + ?, exchanges = exchanges + ?, dialogs = dialogs + ?,
 			registrations = registrations + ?, findings = findings + ? WHERE id = ?`},
 		{&ws.insInput, `INSERT INTO inputs (run_id, seq, path) VALUES (?, ?, ?)`},
-		{&ws.updInput, `UPDATE inputs SET format = ?, link_type = ?, packets = ?, bytes = ?, error = ?, done = 1 WHERE run_id = ? AND seq = ?`},
+		{&ws.updInput, `UPDATE inputs SET format = ?, link_type = ?, packets = ?, bytes = ?, error = ?, kernel_dropped = ?, interface_dropped = ?, done = 1 WHERE run_id = ? AND seq = ?`},
 		{&ws.insBlock, `INSERT INTO msg_blocks (run_id, input, n, first_frame, last_frame, meta, raw) VALUES (?,?,?,?,?,?,?) RETURNING id`},
 		// OR IGNORE (the hashes are distinct: writeBlock sorts and
 		// dedups them) spares SQLite a statement journal for this

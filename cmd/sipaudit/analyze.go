@@ -57,6 +57,13 @@ func newAnalyzeCmd() *cobra.Command {
 			return runAnalyze(cmd, args, o)
 		},
 	}
+	addAnalysisFlags(cmd, &o)
+	cmd.Flags().StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (large inputs on a terminal), always, never")
+	return cmd
+}
+
+// addAnalysisFlags adds the flags analyze, live and hep share.
+func addAnalysisFlags(cmd *cobra.Command, o *analyzeOpts) {
 	f := cmd.Flags()
 	f.StringVar(&o.creds, "creds", "", "credentials `FILE` (CSV: username, realm, password, ha1_md5, ha1_sha256, ha1_sha512_256, k, opc, op, amf)")
 	f.DurationVar(&o.nonceLifetime, "nonce-lifetime", digest.DefaultNonceLifetime, "how long the reference S-CSCF accepts a nonce after its challenge (Kamailio's default)")
@@ -75,8 +82,6 @@ func newAnalyzeCmd() *cobra.Command {
 	f.IntVar(&o.rules.NonceBits, "nonce-bits", def.NonceBits, "SA206: minimum apparent entropy of a nonce, in bits")
 	f.IntVar(&o.rules.EnumerationUsers, "enumeration-users", def.EnumerationUsers, "SA602: distinct users one source must probe")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of stdout")
-	f.StringVar(&o.progress, "progress", "auto", "progress bar on stderr: auto (large inputs on a terminal), always, never")
-	return cmd
 }
 
 func runAnalyze(cmd *cobra.Command, args []string, o analyzeOpts) error {

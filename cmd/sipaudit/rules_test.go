@@ -18,6 +18,7 @@ type jsonFinding struct {
 	Frames      []int  `json:"frames"`
 	Fingerprint string `json:"fingerprint"`
 	Message     string `json:"message"`
+	Count       int    `json:"count"`
 }
 
 func findingsOf(t *testing.T, out string) []jsonFinding {

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcap"
+	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/spf13/cobra"
+
+	"github.com/sipaudit/sipaudit/capture"
+)
+
+// liveSnaplen is the snapshot length of a live capture: whole packets,
+// Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD.
+const liveSnaplen = 262144
+
+// liveTick is how often a live session hands what it has to the
+// analysis, moves capture time on, stores changed findings and checks
+// the drop counters.
+const liveTick = time.Second
+
+type liveOpts struct {
+	analyzeOpts
+	iface   string
+	bpf     string
+	write   string
+	promisc bool
+	buffer  int // MiB
+}
+
+func newLiveCmd() *cobra.Command {
+	var o liveOpts
+	cmd := &cobra.Command{
+		Use:   "live -i IFACE [flags]",
+		Short: "Analyze SIP on a network interface as it happens (libpcap)",
+		Long: "Capture on an interface with libpcap and analyze as analyze does: findings are printed\n" +
+			"as they are made (text lines, or JSON lines with --format json) and stored every second;\n" +
+			"Ctrl-C or SIGTERM ends the capture, completes the analysis and writes the report.\n" +
+			"Capturing needs root or CAP_NET_RAW.",
+		Example: "  sipaudit live -i eth0 --bpf 'port 5060'\n" +
+			"  sipaudit live -i any --write lab.pcapng --creds creds.csv\n" +
+			"  sipaudit live -i lo --format json > findings.jsonl",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runLive(cmd, o)
+		},
+	}
+	addAnalysisFlags(cmd, &o.analyzeOpts)
+	f := cmd.Flags()
+	f.StringVarP(&o.iface, "interface", "i", "", "network `IFACE` to capture on (\"any\" for all)")
+	f.StringVar(&o.bpf, "bpf", "", "capture filter, in tcpdump's syntax (`EXPR`)")
+	f.StringVarP(&o.write, "write", "w", "", "also write the packets to a pcapng `FILE`; findings' frames number its packets")
+	f.BoolVar(&o.promisc, "promisc", true, "put the interface in promiscuous mode")
+	f.IntVar(&o.buffer, "buffer-size", 64, "kernel capture buffer in `MiB`: larger loses fewer packets in bursts")
+	_ = cmd.MarkFlagRequired("interface")
+	return cmd
+}
+
+// pcapSource is a libpcap handle read as a packet source.
+type pcapSource struct {
+	h *pcap.Handle
+}
+
+func (p pcapSource) read() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := p.h.ZeroCopyReadPacketData()
+	if errors.Is(err, pcap.NextErrorTimeoutExpired) {
+		return nil, ci, errIdle
+	}
+	return data, ci, err
+}
+
+func (p pcapSource) drops() (kernel, iface int64) {
+	st, err := p.h.Stats()
+	if err != nil {
+		return 0, 0
+	}
+	return int64(st.PacketsDropped), int64(st.PacketsIfDropped)
+}
+
+func runLive(cmd *cobra.Command, o liveOpts) error {
+	o.progress = "never"
+	if o.buffer <= 0 {
+		return &exitError{exitUsage, errors.New("--buffer-size must be positive")}
+	}
+	ih, err := pcap.NewInactiveHandle(o.iface)
+	if err != nil {
+		return &exitError{exitInput, fmt.Errorf("%s: %w", o.iface, err)}
+	}
+	defer ih.CleanUp()
+	for _, set := range []error{
+		ih.SetSnapLen(liveSnaplen), ih.SetPromisc(o.promisc),
+		ih.SetTimeout(100 * time.Millisecond), ih.SetBufferSize(o.buffer << 20),
+	} {
+		if set != nil {
+			return &exitError{exitInput, fmt.Errorf("%s: %w", o.iface, set)}
+		}
+	}
+	h, err := ih.Activate()
+	if err != nil {
+		return &exitError{exitInput, fmt.Errorf("%s: %w (capturing needs root or CAP_NET_RAW)", o.iface, err)}
+	}
+	defer h.Close()
+	if o.bpf != "" {
+		if err := h.SetBPFFilter(o.bpf); err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--bpf %q: %w", o.bpf, err)}
+		}
+	}
+	lt := h.LinkType()
+	in := capture.Input{Path: o.iface, Format: "live", LinkType: capture.LinkName(lt)}
+	var w *pcapgo.NgWriter
+	if o.write != "" {
+		f, err := os.Create(o.write)
+		if err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--write: %w", err)}
+		}
+		defer f.Close()
+		w, err = pcapgo.NewNgWriterInterface(f, pcapgo.NgInterface{Name: o.iface, Filter: o.bpf, LinkType: lt, SnapLength: liveSnaplen},
+			pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "sipaudit " + version()}})
+		if err != nil {
+			return &exitError{exitUsage, fmt.Errorf("--write %s: %w", o.write, err)}
+		}
+		// The frames of the findings number the packets of this file.
+		in.Path, in.Format = o.write, "live+pcapng"
+	}
+	s, err := newSession(cmd, o.analyzeOpts, true)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	fmt.Fprintf(cmd.ErrOrStderr(), "sipaudit: capturing on %s (%s)%s; Ctrl-C to stop\n", o.iface, in.LinkType, filterNote(o.bpf))
+	src := pcapSource{h}
+	err = s.capture(&in, src.read, src.drops, func(ci gopacket.CaptureInfo, data []byte) error {
+		if w == nil {
+			return nil
+		}
+		ci.InterfaceIndex = 0
+		return w.WritePacket(ci, data)
+	}, func() error {
+		if w == nil {
+			return nil
+		}
+		return w.Flush()
+	}, lt)
+	return s.finishLive(in, err)
+}
+
+func filterNote(bpf string) string {
+	if bpf == "" {
+		return ""
+	}
+	return fmt.Sprintf(" with filter %q", bpf)
+}
+
+// errIdle is what a packet source's read returns when no packet came
+// within its timeout.
+var errIdle = errors.New("idle")
+
+// capture reads packets from read until it fails, ends (io.EOF) or the
+// command's context is cancelled, and analyzes them as they come. Every
+// liveTick the pipeline is flushed, capture time moves on with the wall
+// clock, changed findings are stored, kept packets are flushed (flush)
+// and new drops are reported. Packets are numbered from 1 into in.
+func (s *session) capture(in *capture.Input, read func() ([]byte, gopacket.CaptureInfo, error),
+	drops func() (int64, int64), keep func(gopacket.CaptureInfo, []byte) error, flush func() error, lt layers.LinkType) error {
+	ctx := s.cmd.Context()
+	stderr := s.cmd.ErrOrStderr()
+	s.an.SetInput(in.Path)
+	pipe := s.an.Pipeline()
+	dec := capture.NewDecoder(capture.DefaultLimits(), pipe.Add)
+	defer func() {
+		dec.Close()
+		pipe.Close()
+		s.rep.Capture.Add(dec.Stats())
+	}()
+	next := time.Now().Add(liveTick)
+	var reported int64
+	tick := func(now time.Time) error {
+		pipe.Flush()
+		// Packets still in the kernel's buffer are at most its timeout
+		// old: capture time is moved on to a little before now.
+		pipe.Do(func() {
+			s.an.Advance(now.Add(-liveTick))
+			s.storeFindings()
+		})
+		if err := flush(); err != nil {
+			return fmt.Errorf("--write: %w", err)
+		}
+		k, i := drops()
+		in.KernelDropped, in.InterfaceDropped = k, i
+		if k+i > reported {
+			fmt.Fprintf(stderr, "sipaudit: %s: %d packets dropped by the kernel, %d by the interface so far\n", in.Path, k, i)
+			reported = k + i
+		}
+		return nil
+	}
+	for {
+		if ctx.Err() != nil {
+			return tick(time.Now())
+		}
+		data, ci, err := read()
+		switch {
+		case err == nil:
+			in.Packets++
+			in.Bytes += int64(len(data))
+			if err := keep(ci, data); err != nil {
+				return fmt.Errorf("--write: %w", err)
+			}
+			dec.Packet(lt, in.Packets, ci.Timestamp, data)
+		case errors.Is(err, errIdle):
+		case errors.Is(err, io.EOF):
+			return tick(time.Now())
+		default:
+			_ = tick(time.Now())
+			return err
+		}
+		if now := time.Now(); !now.Before(next) {
+			next = now.Add(liveTick)
+			if err := tick(now); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// finishLive ends a live session: err is why the capture stopped (nil
+// for Ctrl-C, SIGTERM or the end of the source).
+func (s *session) finishLive(in capture.Input, err error) error {
+	stderr := s.cmd.ErrOrStderr()
+	failed := false
+	if err != nil {
+		in.Error = err.Error()
+		fmt.Fprintf(stderr, "sipaudit: %s: %v; what was captured before is analyzed\n", in.Path, err)
+		failed = true
+	}
+	s.addInputOnly(in)
+	s.an.Close()
+	fmt.Fprintf(stderr, "sipaudit: %s: %d packets, %d dropped by the kernel, %d by the interface\n",
+		in.Path, in.Packets, in.KernelDropped, in.InterfaceDropped)
+	return s.finish("", failed)
+}
+
+// addInputOnly records a live input, whose capture counters the
+// capture loop already added.
+func (s *session) addInputOnly(in capture.Input) {
+	s.rep.Inputs = append(s.rep.Inputs, in)
+	if s.run != nil {
+		s.run.AddInput(in)
+	}
+}
