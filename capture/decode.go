@@ -484,6 +484,11 @@ func (d *Decoder) hep(p []byte, frames []int, frame int, ts time.Time) {
 		d.stats.HEPErrors++
 		return
 	}
+	d.hepMessage(&h, frames, frame, ts)
+}
+
+// hepMessage delivers the SIP message of a parsed HEP packet.
+func (d *Decoder) hepMessage(h *hep.Packet, frames []int, frame int, ts time.Time) {
 	if h.ProtoType != 1 {
 		d.stats.HEPNotSIP++
 		return

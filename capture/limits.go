@@ -81,6 +81,9 @@ type Stats struct {
 	HEPPackets       int `json:"hep_packets"`
 	HEPErrors        int `json:"hep_errors"`
 	HEPNotSIP        int `json:"hep_not_sip"`
+	// HEPAuthFailed counts HEP packets a listener refused: their auth
+	// key was missing or not the one expected.
+	HEPAuthFailed int `json:"hep_auth_failed,omitempty"`
 }
 
 // Add adds o's counters to s (for a run over several inputs).
