@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcap"
 	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/spf13/cobra"
@@ -135,7 +135,7 @@ func runLive(cmd *cobra.Command, o liveOpts) error {
 	defer s.close()
 	fmt.Fprintf(cmd.ErrOrStderr(), "sipaudit: capturing on %s (%s)%s; Ctrl-C to stop\n", o.iface, in.LinkType, filterNote(o.bpf))
 	src := pcapSource{h}
-	err = s.capture(&in, src.read, src.drops, func(ci gopacket.CaptureInfo, data []byte) error {
+	err = s.capture(cmd.Context(), &in, src.read, src.drops, func(ci gopacket.CaptureInfo, data []byte) error {
 		if w == nil {
 			return nil
 		}
@@ -146,7 +146,9 @@ func runLive(cmd *cobra.Command, o liveOpts) error {
 			return nil
 		}
 		return w.Flush()
-	}, lt)
+	}, func(dec *capture.Decoder, frame int, ci gopacket.CaptureInfo, data []byte) {
+		dec.Packet(lt, frame, ci.Timestamp, data)
+	})
 	return s.finishLive(in, err)
 }
 
@@ -161,14 +163,15 @@ func filterNote(bpf string) string {
 // within its timeout.
 var errIdle = errors.New("idle")
 
-// capture reads packets from read until it fails, ends (io.EOF) or the
-// command's context is cancelled, and analyzes them as they come. Every
+// capture reads packets from read until it fails, ends (io.EOF) or ctx
+// is cancelled, and analyzes them as they come. Every
 // liveTick the pipeline is flushed, capture time moves on with the wall
 // clock, changed findings are stored, kept packets are flushed (flush)
-// and new drops are reported. Packets are numbered from 1 into in.
-func (s *session) capture(in *capture.Input, read func() ([]byte, gopacket.CaptureInfo, error),
-	drops func() (int64, int64), keep func(gopacket.CaptureInfo, []byte) error, flush func() error, lt layers.LinkType) error {
-	ctx := s.cmd.Context()
+// and new drops are reported. Packets are numbered from 1 into in, kept
+// (keep) and decoded (feed).
+func (s *session) capture(ctx context.Context, in *capture.Input, read func() ([]byte, gopacket.CaptureInfo, error),
+	drops func() (int64, int64), keep func(gopacket.CaptureInfo, []byte) error, flush func() error,
+	feed func(dec *capture.Decoder, frame int, ci gopacket.CaptureInfo, data []byte)) error {
 	stderr := s.cmd.ErrOrStderr()
 	s.an.SetInput(in.Path)
 	pipe := s.an.Pipeline()
@@ -211,7 +214,7 @@ func (s *session) capture(in *capture.Input, read func() ([]byte, gopacket.Captu
 			if err := keep(ci, data); err != nil {
 				return fmt.Errorf("--write: %w", err)
 			}
-			dec.Packet(lt, in.Packets, ci.Timestamp, data)
+			feed(dec, in.Packets, ci, data)
 		case errors.Is(err, errIdle):
 		case errors.Is(err, io.EOF):
 			return tick(time.Now())

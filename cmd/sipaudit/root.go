@@ -70,7 +70,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newAnalyzeCmd(), newLiveCmd(), newRulesCmd(), newServeCmd(), newReportCmd())
+	root.AddCommand(newAnalyzeCmd(), newLiveCmd(), newHEPCmd(), newRulesCmd(), newServeCmd(), newReportCmd())
 	return root
 }
 
