@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"encoding/binary"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,11 @@ type Analyzer struct {
 	regOrder []*Registration
 
 	acks map[ackKey]*txn
+	// invites are the authenticated INVITEs still waiting for their
+	// final response: an ACK can be seen before that response when the
+	// capture comes from an agent with several processes (Kamailio's
+	// siptrace mirrors the 200 it sends after the ACK it then receives).
+	invites map[ackKey]*txn
 
 	dialogs     map[dialogKey]*Dialog
 	dialogOrder []*Dialog
@@ -142,6 +148,8 @@ type txn struct {
 	// final response, to see whether it repeats the credentials.
 	awaitAck *Exchange
 	ackKey   ackKey
+	// earlyAck is an ACK seen before the final response.
+	earlyAck *ackSeen
 	closed   bool
 }
 
@@ -169,7 +177,7 @@ func New(cfg Config) *Analyzer {
 	return &Analyzer{
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
 		txns: map[string]*txn{}, challenges: map[challengeKey]*challengeSeen{},
-		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{},
+		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{}, invites: map[ackKey]*txn{},
 		ready: map[int]*Exchange{}, rules: cfg.Rules, hops: map[string]hop{},
 	}
 }
@@ -368,6 +376,7 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 	case "INVITE":
 		if t.ex != nil {
 			t.ackKey = ackKey{strings.Clone(msg.CallID), msg.CSeq, strings.Clone(msg.FromTag)}
+			a.invites[t.ackKey] = t
 		}
 	case "REGISTER":
 		contacts := make([]string, len(msg.Contacts))
@@ -547,6 +556,9 @@ func (a *Analyzer) close(t *txn) {
 	if a.txns[t.key] == t {
 		delete(a.txns, t.key)
 	}
+	if a.invites[t.ackKey] == t {
+		delete(a.invites, t.ackKey)
+	}
 	if ex := t.ex; ex != nil {
 		t.ex = nil
 		ex.ServerVerdict = serverVerdict(t.method, 0, false, t.provisional)
@@ -570,40 +582,57 @@ type ackKey struct {
 // ack records whether an ACK repeats the credentials of the INVITE it
 // acknowledges (RFC 3261 22.1; SA403), and completes that exchange.
 func (a *Analyzer) ack(m *capture.Message, msg *Msg) {
-	t := a.acks[ackKey{msg.CallID, msg.CSeq, msg.FromTag}]
+	key := ackKey{msg.CallID, msg.CSeq, msg.FromTag}
+	t := a.acks[key]
 	if t == nil || t.awaitAck == nil {
+		if t = a.invites[key]; t != nil && t.earlyAck == nil {
+			// before the final response: kept until it comes
+			t.earlyAck = &ackSeen{auths: ackedCredentials(msg), frames: append([]int(nil), m.Frames...)}
+		}
 		return
 	}
 	ex := t.awaitAck
 	t.awaitAck = nil
 	delete(a.acks, t.ackKey)
-	// Every Authorization and Proxy-Authorization value of the INVITE
-	// must be repeated (RFC 3261 22.1), not only the one judged.
-	norm := func(v string) string { return strings.Join(strings.Fields(v), " ") }
+	a.acked(ex, ackSeen{auths: ackedCredentials(msg), frames: m.Frames})
+}
+
+// ackSeen is what an ACK says about the credentials: its Authorization
+// and Proxy-Authorization values, normalised, and its frames.
+type ackSeen struct {
+	auths  []string
+	frames []int
+}
+
+func ackedCredentials(msg *Msg) []string {
 	var acked []string
 	for _, f := range msg.Auth {
 		if f.Kind == Authorization || f.Kind == ProxyAuthorization {
-			acked = append(acked, f.Kind.String()+":"+norm(f.Value))
+			acked = append(acked, f.Kind.String()+":"+strings.Join(strings.Fields(f.Value), " "))
 		}
 	}
+	return acked
+}
+
+// acked completes an INVITE's exchange with its ACK: every Authorization
+// and Proxy-Authorization value of the INVITE must be repeated (RFC 3261
+// 22.1), not only the one judged.
+func (a *Analyzer) acked(ex *Exchange, ack ackSeen) {
 	repeated := 0
 	for _, v := range ex.inviteCredentials {
-		for _, w := range acked {
-			if w == v {
-				repeated++
-				break
-			}
+		if slices.Contains(ack.auths, v) {
+			repeated++
 		}
 	}
 	switch {
 	case repeated == len(ex.inviteCredentials):
 		ex.AckCredentials = "same"
-	case len(acked) == 0:
+	case len(ack.auths) == 0:
 		ex.AckCredentials = "missing"
 	default:
 		ex.AckCredentials = "different"
 	}
-	ex.AckFrames = append([]int(nil), m.Frames...)
+	ex.AckFrames = append([]int(nil), ack.frames...)
 	a.emit(ex)
 }
 

@@ -319,6 +319,15 @@ func (a *Analyzer) answer(ex *Exchange, m *capture.Message, msg *Msg, t *txn, st
 		}
 	}
 	if t.method == "INVITE" && t.ackKey.callID != "" {
+		if a.invites[t.ackKey] == t {
+			delete(a.invites, t.ackKey)
+		}
+		if t.earlyAck != nil { // the ACK came first
+			ack := *t.earlyAck
+			t.earlyAck = nil
+			a.acked(ex, ack)
+			return
+		}
 		t.awaitAck = ex
 		a.acks[t.ackKey] = t
 		return

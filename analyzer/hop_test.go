@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -55,3 +56,53 @@ func TestForwardedCopy(t *testing.T) {
 		t.Errorf("exchange %+v", e)
 	}
 }
+
+// TestAckBeforeResponse: an agent with several processes (Kamailio's
+// siptrace, in the lab) can mirror the ACK before the 200 it
+// acknowledges. The ACK still completes the INVITE's exchange: whether
+// it repeats the credentials is judged, in either order.
+func TestAckBeforeResponse(t *testing.T) {
+	const pa = `Proxy-Authorization: Digest username="alice", realm="example.com", nonce="abc", uri="sip:bob@example.com", response="0123456789abcdef0123456789abcdef", qop=auth, nc=00000001, cnonce="x"`
+	hdr := "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK%s\r\nFrom: <sip:alice@example.com>;tag=1\r\nTo: <sip:bob@example.com>%s\r\nCall-ID: early-1\r\nCSeq: 2 %s\r\n"
+	invite := "INVITE sip:bob@example.com SIP/2.0\r\n" + fmtHdr(hdr, "inv", "", "INVITE") + pa + "\r\nContent-Length: 0\r\n\r\n"
+	ok := "SIP/2.0 200 OK\r\n" + fmtHdr(hdr, "inv", ";tag=2", "INVITE") + "Content-Length: 0\r\n\r\n"
+	for _, tc := range []struct {
+		name string
+		ack  string
+		want string
+	}{
+		{"with credentials", "ACK sip:bob@10.0.0.2 SIP/2.0\r\n" + fmtHdr(hdr, "ack", ";tag=2", "ACK") + pa + "\r\nContent-Length: 0\r\n\r\n", "same"},
+		{"without", "ACK sip:bob@10.0.0.2 SIP/2.0\r\n" + fmtHdr(hdr, "ack", ";tag=2", "ACK") + "Content-Length: 0\r\n\r\n", "missing"},
+	} {
+		for _, ackFirst := range []bool{false, true} {
+			var exs []*Exchange
+			an := New(Config{OnExchange: func(e *Exchange) { exs = append(exs, e) }})
+			t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			steps := []string{invite, ok, tc.ack}
+			if ackFirst {
+				steps = []string{invite, tc.ack, ok}
+			}
+			for i, raw := range steps {
+				src, dst := "10.0.0.1:5060", "10.0.0.2:5060"
+				if strings.HasPrefix(raw, "SIP/2.0") {
+					src, dst = dst, src
+				}
+				an.Add(&capture.Message{Frames: []int{i + 1}, Time: t0.Add(time.Duration(i) * time.Millisecond), Src: netip.MustParseAddrPort(src),
+					Dst: netip.MustParseAddrPort(dst), Transport: capture.UDP, Raw: []byte(raw)})
+			}
+			if len(exs) != 1 {
+				t.Fatalf("%s, ACK first %v: %d exchanges before Close, want the INVITE's, completed by its ACK", tc.name, ackFirst, len(exs))
+			}
+			an.Close()
+			ackFrame := 3
+			if ackFirst {
+				ackFrame = 2
+			}
+			if e := exs[0]; e.AckCredentials != tc.want || !slices.Equal(e.AckFrames, []int{ackFrame}) || e.Status != 200 {
+				t.Errorf("%s, ACK first %v: ack credentials %q, frames %v, status %d; want %q", tc.name, ackFirst, e.AckCredentials, e.AckFrames, e.Status, tc.want)
+			}
+		}
+	}
+}
+
+func fmtHdr(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -8,17 +8,10 @@ import (
 	"os"
 	"time"
 
-	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/pcap"
-	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/spf13/cobra"
 
 	"github.com/sipaudit/sipaudit/capture"
 )
-
-// liveSnaplen is the snapshot length of a live capture: whole packets,
-// Wireshark's WTAP_MAX_PACKET_SIZE_STANDARD.
-const liveSnaplen = 262144
 
 // liveTick is how often a live session hands what it has to the
 // analysis, moves capture time on, stores changed findings and checks
@@ -62,67 +55,26 @@ func newLiveCmd() *cobra.Command {
 	return cmd
 }
 
-// pcapSource is a libpcap handle read as a packet source.
-type pcapSource struct {
-	h *pcap.Handle
-}
-
-func (p pcapSource) read() ([]byte, gopacket.CaptureInfo, error) {
-	data, ci, err := p.h.ZeroCopyReadPacketData()
-	if errors.Is(err, pcap.NextErrorTimeoutExpired) {
-		return nil, ci, errIdle
-	}
-	return data, ci, err
-}
-
-func (p pcapSource) drops() (kernel, iface int64) {
-	st, err := p.h.Stats()
-	if err != nil {
-		return 0, 0
-	}
-	return int64(st.PacketsDropped), int64(st.PacketsIfDropped)
-}
-
 func runLive(cmd *cobra.Command, o liveOpts) error {
 	o.progress = "never"
 	if o.buffer <= 0 {
 		return &exitError{exitUsage, errors.New("--buffer-size must be positive")}
 	}
-	ih, err := pcap.NewInactiveHandle(o.iface)
+	src, err := capture.OpenLive(o.iface, capture.LiveOptions{Filter: o.bpf, Promisc: o.promisc, BufferSize: o.buffer << 20})
 	if err != nil {
 		return &exitError{exitInput, fmt.Errorf("%s: %w", o.iface, err)}
 	}
-	defer ih.CleanUp()
-	for _, set := range []error{
-		ih.SetSnapLen(liveSnaplen), ih.SetPromisc(o.promisc),
-		ih.SetTimeout(100 * time.Millisecond), ih.SetBufferSize(o.buffer << 20),
-	} {
-		if set != nil {
-			return &exitError{exitInput, fmt.Errorf("%s: %w", o.iface, set)}
-		}
-	}
-	h, err := ih.Activate()
-	if err != nil {
-		return &exitError{exitInput, fmt.Errorf("%s: %w (capturing needs root or CAP_NET_RAW)", o.iface, err)}
-	}
-	defer h.Close()
-	if o.bpf != "" {
-		if err := h.SetBPFFilter(o.bpf); err != nil {
-			return &exitError{exitUsage, fmt.Errorf("--bpf %q: %w", o.bpf, err)}
-		}
-	}
-	lt := h.LinkType()
+	defer src.Close()
+	lt := src.LinkType()
 	in := capture.Input{Path: o.iface, Format: "live", LinkType: capture.LinkName(lt)}
-	var w *pcapgo.NgWriter
+	var w *capture.PcapngWriter
 	if o.write != "" {
 		f, err := os.Create(o.write)
 		if err != nil {
 			return &exitError{exitUsage, fmt.Errorf("--write: %w", err)}
 		}
 		defer f.Close()
-		w, err = pcapgo.NewNgWriterInterface(f, pcapgo.NgInterface{Name: o.iface, Filter: o.bpf, LinkType: lt, SnapLength: liveSnaplen},
-			pcapgo.NgWriterOptions{SectionInfo: pcapgo.NgSectionInfo{Application: "sipaudit " + version()}})
-		if err != nil {
+		if w, err = capture.NewPcapngWriter(f, o.iface, o.bpf, lt, "sipaudit "+version()); err != nil {
 			return &exitError{exitUsage, fmt.Errorf("--write %s: %w", o.write, err)}
 		}
 		// The frames of the findings number the packets of this file.
@@ -134,21 +86,12 @@ func runLive(cmd *cobra.Command, o liveOpts) error {
 	}
 	defer s.close()
 	fmt.Fprintf(cmd.ErrOrStderr(), "sipaudit: capturing on %s (%s)%s; Ctrl-C to stop\n", o.iface, in.LinkType, filterNote(o.bpf))
-	src := pcapSource{h}
-	err = s.capture(cmd.Context(), &in, src.read, src.drops, func(ci gopacket.CaptureInfo, data []byte) error {
-		if w == nil {
-			return nil
-		}
-		ci.InterfaceIndex = 0
-		return w.WritePacket(ci, data)
-	}, func() error {
-		if w == nil {
-			return nil
-		}
-		return w.Flush()
-	}, func(dec *capture.Decoder, frame int, ci gopacket.CaptureInfo, data []byte) {
-		dec.Packet(lt, frame, ci.Timestamp, data)
-	})
+	var pw packetWriter
+	if w != nil {
+		pw = w
+	}
+	err = s.capture(cmd.Context(), &in, func() (capture.Packet, error) { return src.Read() }, src.Drops, pw,
+		func(dec *capture.Decoder, frame int, p capture.Packet) { dec.Packet(lt, frame, p.Time, p.Data) })
 	return s.finishLive(in, err)
 }
 
@@ -159,19 +102,21 @@ func filterNote(bpf string) string {
 	return fmt.Sprintf(" with filter %q", bpf)
 }
 
-// errIdle is what a packet source's read returns when no packet came
-// within its timeout.
-var errIdle = errors.New("idle")
+// packetWriter keeps the packets a live session analyzes (--write).
+type packetWriter interface {
+	Write(capture.Packet) error
+	Flush() error
+}
 
 // capture reads packets from read until it fails, ends (io.EOF) or ctx
 // is cancelled, and analyzes them as they come. Every
 // liveTick the pipeline is flushed, capture time moves on with the wall
-// clock, changed findings are stored, kept packets are flushed (flush)
-// and new drops are reported. Packets are numbered from 1 into in, kept
-// (keep) and decoded (feed).
-func (s *session) capture(ctx context.Context, in *capture.Input, read func() ([]byte, gopacket.CaptureInfo, error),
-	drops func() (int64, int64), keep func(gopacket.CaptureInfo, []byte) error, flush func() error,
-	feed func(dec *capture.Decoder, frame int, ci gopacket.CaptureInfo, data []byte)) error {
+// clock, changed findings are stored, the packets written to w are
+// flushed
+// and new drops are reported. Packets are numbered from 1 into in,
+// written to w when not nil, and decoded (feed).
+func (s *session) capture(ctx context.Context, in *capture.Input, read func() (capture.Packet, error),
+	drops func() (int64, int64), w packetWriter, feed func(dec *capture.Decoder, frame int, p capture.Packet)) error {
 	stderr := s.cmd.ErrOrStderr()
 	s.an.SetInput(in.Path)
 	pipe := s.an.Pipeline()
@@ -191,8 +136,10 @@ func (s *session) capture(ctx context.Context, in *capture.Input, read func() ([
 			s.an.Advance(now.Add(-liveTick))
 			s.storeFindings()
 		})
-		if err := flush(); err != nil {
-			return fmt.Errorf("--write: %w", err)
+		if w != nil {
+			if err := w.Flush(); err != nil {
+				return fmt.Errorf("--write: %w", err)
+			}
 		}
 		k, i := drops()
 		in.KernelDropped, in.InterfaceDropped = k, i
@@ -206,16 +153,18 @@ func (s *session) capture(ctx context.Context, in *capture.Input, read func() ([
 		if ctx.Err() != nil {
 			return tick(time.Now())
 		}
-		data, ci, err := read()
+		p, err := read()
 		switch {
 		case err == nil:
 			in.Packets++
-			in.Bytes += int64(len(data))
-			if err := keep(ci, data); err != nil {
-				return fmt.Errorf("--write: %w", err)
+			in.Bytes += int64(len(p.Data))
+			if w != nil {
+				if err := w.Write(p); err != nil {
+					return fmt.Errorf("--write: %w", err)
+				}
 			}
-			feed(dec, in.Packets, ci, data)
-		case errors.Is(err, errIdle):
+			feed(dec, in.Packets, p)
+		case errors.Is(err, capture.ErrIdle):
 		case errors.Is(err, io.EOF):
 			return tick(time.Now())
 		default:
