@@ -51,6 +51,18 @@ type DB struct {
 	walBytes int64
 }
 
+// SetWriteCache sets the writer's page cache, in bytes (128 MiB by
+// default, so that an analysis's batch transactions never spill). A
+// long-running live capture commits small transactions every second and
+// sets it lower, so that its memory stays flat while the database grows.
+// Call it before BeginRun.
+func (db *DB) SetWriteCache(bytes int64) error {
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	_, err := db.w.Exec(fmt.Sprintf("PRAGMA cache_size=%d", -max(bytes>>10, 1024)), nil)
+	return err
+}
+
 // Open opens the database at path, creating it when missing, and brings
 // its schema up to date with the embedded migrations (PRAGMA
 // user_version counts those applied). A database whose schema is newer

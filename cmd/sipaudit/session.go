@@ -18,6 +18,9 @@ import (
 	"github.com/sipaudit/sipaudit/store"
 )
 
+// liveWriteCache is the database writer's page cache in live sessions.
+const liveWriteCache = 16 << 20
+
 // session is one analysis, whatever feeds it (analyze's files, live's
 // interface, hep's listener): the options checked, the rules, the
 // analyzer, the run in the database, and the report written at the end.
@@ -154,6 +157,14 @@ func newSession(cmd *cobra.Command, o analyzeOpts, live bool) (*session, error) 
 		}
 		s.db = db
 		s.closers = append(s.closers, func() { db.Close() })
+		if live {
+			// a second of traffic per transaction: a small cache keeps
+			// the memory of a long capture flat
+			if err := db.SetWriteCache(liveWriteCache); err != nil {
+				s.close()
+				return nil, &exitError{exitUsage, fmt.Errorf("--db %s: %w", o.db, err)}
+			}
+		}
 		if s.run, err = db.BeginRun(ctx, store.RunInfo{Version: version(), Args: os.Args[1:]}); err != nil {
 			s.close()
 			return nil, &exitError{exitUsage, fmt.Errorf("--db %s: %w", o.db, err)}
