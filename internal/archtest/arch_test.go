@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"os"
-	"path/filepath"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
