@@ -190,18 +190,9 @@ func (s *session) finishLive(in capture.Input, err error) error {
 		fmt.Fprintf(stderr, "sipaudit: %s: %v; what was captured before is analyzed\n", in.Path, err)
 		failed = true
 	}
-	s.addInputOnly(in)
+	s.addInput(in, capture.Stats{}) // the capture loop added the decoder's counters
 	s.an.Close()
 	fmt.Fprintf(stderr, "sipaudit: %s: %d packets, %d dropped by the kernel, %d by the interface\n",
 		in.Path, in.Packets, in.KernelDropped, in.InterfaceDropped)
 	return s.finish("", failed)
-}
-
-// addInputOnly records a live input, whose capture counters the
-// capture loop already added.
-func (s *session) addInputOnly(in capture.Input) {
-	s.rep.Inputs = append(s.rep.Inputs, in)
-	if s.run != nil {
-		s.run.AddInput(in)
-	}
 }

@@ -35,6 +35,7 @@ type session struct {
 	db       *store.DB
 	run      *store.Run
 	closers  []func()
+	live     bool // live or hep: findings streamed and stored as made
 
 	// live runs only: findings made or changed since they were last
 	// stored (on the analysis goroutine), and the stream they are
@@ -48,7 +49,7 @@ type session struct {
 // print findings to stdout as they are made (text lines, or JSON lines
 // with --format json) and store them while they run (storeFindings).
 func newSession(cmd *cobra.Command, o analyzeOpts, live bool) (*session, error) {
-	s := &session{cmd: cmd, o: o}
+	s := &session{cmd: cmd, o: o, live: live}
 	switch o.format {
 	case "text", "json", "sarif", "csv":
 	default:
@@ -274,7 +275,7 @@ func (s *session) finish(interrupted string, inputFailed bool) error {
 	// A live session's stdout carried the findings as they came: the
 	// report goes there at the end only in text (a summary under the
 	// stream, as tshark prints its counts); JSON lines stay JSON lines.
-	write := s.dirty == nil || o.output != "" || o.format == "text"
+	write := !s.live || o.output != "" || o.format == "text"
 	if write {
 		out := s.cmd.OutOrStdout()
 		if o.output != "" {
@@ -300,7 +301,7 @@ func (s *session) finish(interrupted string, inputFailed bool) error {
 			return &exitError{exitInput, fmt.Errorf("writing the report: %w", err)}
 		}
 	}
-	if interrupted != "" && s.dirty == nil {
+	if interrupted != "" {
 		msg := fmt.Sprintf("%s: interrupted; what was read before is analysed and reported", interrupted)
 		if s.run != nil {
 			msg += fmt.Sprintf(", and stored in %s as run %d (incomplete)", o.db, s.run.ID())
