@@ -65,7 +65,7 @@ rm -f "$BENCH_DIR/bench.db" "$BENCH_DIR/bench.db-wal" "$BENCH_DIR/bench.db-shm"
 measure sipaudit_analyze_db "$BENCH_DIR/sipaudit" analyze --progress never --db "$BENCH_DIR/bench.db" "$pcap"
 rm -f "$BENCH_DIR/bench.db" "$BENCH_DIR/bench.db-wal" "$BENCH_DIR/bench.db-shm"
 measure tshark_Y_sip tshark -n -r "$pcap" -Y sip
-printf 'storing the run (--db) costs %.0f%% over analysis without it\n' \
+printf 'storing the run (--db) costs %.0f%% over analysis without it (one pair: scripts/bench-store.sh gives the median of several)\n' \
   "$(echo "($secs_sipaudit_analyze_db / $secs_sipaudit_analyze - 1) * 100" | bc -l)"
 printf 'ratio tshark/sipaudit analyze: %.1fx faster; tshark/capture path: %.1fx\n' \
   "$(echo "$secs_tshark_Y_sip / $secs_sipaudit_analyze" | bc -l)" \

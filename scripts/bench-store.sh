@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# What storing a run costs: `sipaudit analyze` on the generator's ~1M-packet
+# capture without a database (--db "") and into a new SQLite database, as
+# PAIRS interleaved pairs (the order alternates within the pair), with the
+# cost of each pair and the median. One pair says little on a shared
+# machine: the same command varies by 20 % from run to run here, so
+# compare medians. Issue 6's goal: at most 30 %.
+#
+#   scripts/bench-store.sh            # 7 pairs on --calls 63400 (~1M packets)
+#   PAIRS=3 CALLS=6340 scripts/bench-store.sh
+#
+# Each run is also timed for CPU (user + system) and peak RSS (GNU time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CALLS=${CALLS:-63400}
+SEED=${SEED:-1}
+PAIRS=${PAIRS:-7}
+BENCH_DIR=${BENCH_DIR:-/tmp/sipaudit-bench}
+SHARED=${SHARED:-../shared}
+mkdir -p "$BENCH_DIR"
+pcap="$BENCH_DIR/gen-$CALLS-$SEED.pcap"
+
+command -v go >/dev/null || { echo "bench-store.sh: go is required" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "bench-store.sh: GNU time (/usr/bin/time, Debian package 'time') is required" >&2; exit 1; }
+if [ ! -s "$pcap" ]; then
+  echo "generating $pcap (--calls $CALLS --seed $SEED)..." >&2
+  python3 "$SHARED/bench/gen_sip_pcap.py" --calls "$CALLS" --seed "$SEED" -o "$pcap" \
+    --truth "$BENCH_DIR/gen-$CALLS-$SEED.truth.json" -q
+fi
+bin="$BENCH_DIR/sipaudit"
+go build -o "$bin" ./cmd/sipaudit
+db="$BENCH_DIR/store-bench.db"
+cat "$pcap" >/dev/null # page cache
+
+# run NAME DBPATH: prints "wall cpu rss_mb"
+run() {
+  rm -f "$db" "$db-wal" "$db-shm"
+  /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/time.store" \
+    "$bin" analyze --progress never --db "$1" "$pcap" >/dev/null 2>"$BENCH_DIR/err.store" || {
+    # exit 1 means findings at or above --fail-on: not a failure here
+    [ $? -eq 1 ] || { echo "bench-store.sh: sipaudit failed:" >&2; cat "$BENCH_DIR/err.store" >&2; exit 1; }; }
+  read -r wall u s kb <"$BENCH_DIR/time.store"
+  printf '%s %s %d' "$wall" "$(echo "$u + $s" | bc)" "$((kb / 1024))"
+}
+
+echo "capture: $pcap ($(du -Lm "$pcap" | cut -f1) MB), $(nproc) cores, $PAIRS pairs"
+printf '%-5s %26s %26s %8s\n' pair "without db: wall cpu rss" "with db: wall cpu rss" cost
+costs=()
+for i in $(seq 1 "$PAIRS"); do
+  if [ $((i % 2)) -eq 1 ]; then
+    read -r w0 c0 m0 <<<"$(run "")"; read -r w1 c1 m1 <<<"$(run "$db")"
+  else
+    read -r w1 c1 m1 <<<"$(run "$db")"; read -r w0 c0 m0 <<<"$(run "")"
+  fi
+  cost=$(echo "($w1 / $w0 - 1) * 100" | bc -l)
+  costs+=("$cost")
+  printf '%-5s %9.2f s %6.1f s %4d MB %9.2f s %6.1f s %4d MB %+7.0f%%\n' "$i" "$w0" "$c0" "$m0" "$w1" "$c1" "$m1" "$cost"
+done
+rm -f "$db" "$db-wal" "$db-shm"
+median=$(printf '%s\n' "${costs[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+printf 'storing costs %+.0f%% (median of %d pairs; goal: at most +30%%)\n' "$median" "$PAIRS"
