@@ -74,16 +74,27 @@ func (s *sa106) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	if ex.Method == "REGISTER" {
 		impu = ex.To
 	}
-	for _, guess := range []struct{ what, pw string }{
+	guesses := [...]struct{ what, pw string }{
 		{"the username", ex.Username},
 		{"the user part of the IMPU", userPart(impu)},
 		{"the user part of the From URI", userPart(ex.From)},
 		{"the realm", ex.Realm},
-	} {
-		if guess.pw != "" && crack.Check(t, []byte(guess.pw)) {
-			s.report(ex, r, "equals "+guess.what, len(guess.pw))
-			return
+	}
+	// All at once (one plan, one pass of the multi-lane hash), in order:
+	// the first that matches names the finding.
+	var pws [len(guesses)][]byte
+	var which [len(guesses)]int
+	n := 0
+	for i, g := range guesses {
+		if g.pw != "" {
+			pws[n], which[n] = []byte(g.pw), i
+			n++
 		}
+	}
+	if i := crack.CheckFirst(t, pws[:n]); i >= 0 {
+		g := guesses[which[i]]
+		s.report(ex, r, "equals "+g.what, len(g.pw))
+		return
 	}
 	if s.crack != nil {
 		s.targets = append(s.targets, t)

@@ -75,6 +75,35 @@ func Check(t Target, password []byte) bool {
 	return p.found[0].Load()
 }
 
+// CheckFirst tries passwords in order against t and returns the index of
+// the first that produces t's response, or -1 when none does or t does
+// not Validate. It builds t's plan once and hashes up to lanes passwords
+// at a time (MD5): a handful of guesses cost about what one Check does.
+func CheckFirst(t Target, passwords [][]byte) int {
+	p, err := newPlan([]Target{t})
+	if err != nil {
+		return -1
+	}
+	longest := 0
+	for _, pw := range passwords {
+		longest = max(longest, len(pw))
+	}
+	w := newWorker(p, longest)
+	for i := 0; i < len(passwords) && !p.found[0].Load(); i += lanes {
+		w.try(passwords[i:min(i+lanes, len(passwords))])
+	}
+	if !p.found[0].Load() {
+		return -1
+	}
+	// record keeps the first word, in order, that matched.
+	for i, pw := range passwords {
+		if string(pw) == p.results[0].Password {
+			return i
+		}
+	}
+	return -1
+}
+
 // Run tries every word of the list read from words against every target
 // and returns one Result per target, in order, with what was tried.
 //

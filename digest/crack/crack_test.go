@@ -682,3 +682,42 @@ func TestZeroAllocs(t *testing.T) {
 		t.Errorf("scan allocates %v times per 100-line chunk", n)
 	}
 }
+
+// TestCheckFirst: the index of the first guess, in order, that produces
+// the response, across batches of lanes guesses, with duplicates and
+// empty guesses, for every known-answer target (MD5 on the multi-lane
+// path, SHA-2 on the scalar one).
+func TestCheckFirst(t *testing.T) {
+	for _, ka := range knownAnswers {
+		t.Run(ka.name, func(t *testing.T) {
+			for _, at := range []int{0, 1, lanes - 1, lanes, 2*lanes + 3} {
+				var pws [][]byte
+				for i := 0; i < 3*lanes; i++ {
+					switch {
+					case i == at || i == at+2: // the second copy must not win
+						pws = append(pws, []byte(ka.password))
+					case i%5 == 4:
+						pws = append(pws, nil)
+					default:
+						pws = append(pws, []byte(fmt.Sprintf("%s%d", ka.password, i)))
+					}
+				}
+				if got := CheckFirst(ka.target, pws); got != at {
+					t.Errorf("password at %d: CheckFirst = %d", at, got)
+				}
+				pws[at], pws[at+2] = []byte("wrong"), []byte("wrong")
+				if got := CheckFirst(ka.target, pws); got != -1 {
+					t.Errorf("without the password: CheckFirst = %d, want -1", got)
+				}
+			}
+			if got := CheckFirst(ka.target, nil); got != -1 {
+				t.Errorf("no guesses: CheckFirst = %d, want -1", got)
+			}
+			bad := ka.target
+			bad.Response = "xyz"
+			if got := CheckFirst(bad, [][]byte{[]byte(ka.password)}); got != -1 {
+				t.Errorf("invalid target: CheckFirst = %d, want -1", got)
+			}
+		})
+	}
+}
