@@ -63,7 +63,9 @@ func (sa301) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 // copy: the decoded text also holds the password).
 func basicCredentials(m *analyzer.Msg) (user string, ok bool) {
 	for _, f := range m.Auth {
-		if f.Kind != analyzer.Authorization && f.Kind != analyzer.ProxyAuthorization {
+		// Basic credentials start with the token Basic: a field without
+		// it (almost every Digest field) is not parsed again.
+		if f.Kind != analyzer.Authorization && f.Kind != analyzer.ProxyAuthorization || !mayBeBasic(f.Value) {
 			continue
 		}
 		auths, _ := digest.Parse(f.Value)
@@ -80,4 +82,33 @@ func basicCredentials(m *analyzer.Msg) (user string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// mayBeBasic reports whether v may hold the scheme Basic as
+// digest.Auth.IsBasic sees it (strings.EqualFold): "basic" in any ASCII
+// case, or any non-ASCII byte (EqualFold also folds U+017F to s).
+func mayBeBasic(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			return true
+		}
+	}
+	return containsFoldASCII(v, "basic")
+}
+
+// containsFoldASCII reports whether s contains lower (ASCII lower-case
+// letters) in any case, without allocating.
+func containsFoldASCII(s, lower string) bool {
+	for i := 0; i+len(lower) <= len(s); i++ {
+		j := 0
+		for ; j < len(lower); j++ {
+			if s[i+j]|0x20 != lower[j] {
+				break
+			}
+		}
+		if j == len(lower) {
+			return true
+		}
+	}
+	return false
 }

@@ -64,3 +64,24 @@ func TestSA301(t *testing.T) {
 		}},
 	})
 }
+
+func TestContainsFoldASCII(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"Basic dXNlcjpwdw==", true}, {"BASIC x", true}, {"  bAsIc x", true}, {"Digest username=\"basic\"", true},
+		{"Digest username=\"alice\"", false}, {"Basi", false}, {"", false},
+	} {
+		if got := containsFoldASCII(c.s, "basic"); got != c.want {
+			t.Errorf("containsFoldASCII(%q) = %v", c.s, got)
+		}
+		if got := mayBeBasic(c.s); got != c.want {
+			t.Errorf("mayBeBasic(%q) = %v", c.s, got)
+		}
+	}
+	// Whatever digest.Auth.IsBasic would call Basic passes the filter.
+	if !mayBeBasic("Ba\u017Fic dXNlcjpwdw==") || !mayBeBasic("Digest username=\"\u00e9\"") {
+		t.Error("mayBeBasic refuses a non-ASCII value")
+	}
+}

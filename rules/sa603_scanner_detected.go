@@ -2,6 +2,8 @@ package rules
 
 import (
 	"strings"
+	"unicode/utf8"
+	"unsafe"
 
 	"github.com/sipaudit/sipaudit/analyzer"
 	"github.com/sipaudit/sipaudit/finding"
@@ -36,7 +38,8 @@ func (sa603) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		return
 	}
 	for _, v := range []struct{ where, text string }{{"User-Agent", m.UserAgent}, {"From display name", m.FromDisplay}} {
-		lower := strings.ToLower(v.text)
+		var buf [256]byte
+		lower := toLower(v.text, &buf)
 		for _, s := range scanners {
 			if containsName(lower, s) {
 				r.Report(evFinding(ev, "source "+ev.Src.Addr().String()+" scanner "+s,
@@ -67,4 +70,26 @@ func containsName(s, name string) bool {
 		from = i + 1
 	}
 	return false
+}
+
+// toLower is strings.ToLower, written into buf and returned as a view of
+// it (no allocation) when s is ASCII and fits.
+func toLower(s string, buf *[256]byte) string {
+	if len(s) > len(buf) {
+		return strings.ToLower(s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	if len(s) == 0 {
+		return ""
+	}
+	return unsafe.String(&buf[0], len(s)) // a view of buf: valid while buf is
 }

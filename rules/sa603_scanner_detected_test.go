@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -47,4 +48,15 @@ func TestSA603(t *testing.T) {
 		{name: "a caller named Siwar (contains iwar)", pkts: options(0, 1, ueAddr, "Siwar Haddad", "Yealink SIP-T46S 66.86.0.15")},
 		{name: "a softphone called SIPClient (contains sipcli)", pkts: options(0, 1, ueAddr, "Alice", "Acme SIPClient 2.1")},
 	})
+}
+
+// TestToLower: toLower agrees with strings.ToLower on ASCII, non-ASCII
+// (the Kelvin sign lowers to an ASCII k) and too long text.
+func TestToLower(t *testing.T) {
+	for _, s := range []string{"", "friendly-scanner", "SIPVicious/0.3", "SipArmy\u212Anife", strings.Repeat("SIPcli", 60), "ÉCOLE sipcli"} {
+		var buf [256]byte
+		if got, want := toLower(s, &buf), strings.ToLower(s); got != want {
+			t.Errorf("toLower(%q) = %q, want %q", s, got, want)
+		}
+	}
 }
