@@ -33,15 +33,22 @@ go build -o "$bin" ./cmd/sipaudit
 db="$BENCH_DIR/store-bench.db"
 cat "$pcap" >/dev/null # page cache
 
-# run NAME DBPATH: prints "wall cpu rss_mb"
+# run DBPATH: one analysis; sets wall, cpu and rss (MB)
 run() {
   rm -f "$db" "$db-wal" "$db-shm"
+  local rc=0
   /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/time.store" \
-    "$bin" analyze --progress never --db "$1" "$pcap" >/dev/null 2>"$BENCH_DIR/err.store" || {
-    # exit 1 means findings at or above --fail-on: not a failure here
-    [ $? -eq 1 ] || { echo "bench-store.sh: sipaudit failed:" >&2; cat "$BENCH_DIR/err.store" >&2; exit 1; }; }
+    "$bin" analyze --progress never --db "$1" "$pcap" >/dev/null 2>"$BENCH_DIR/err.store" || rc=$?
+  # exit 1 means findings at or above --fail-on: not a failure here
+  if [ "$rc" -gt 1 ]; then
+    echo "bench-store.sh: sipaudit analyze --db '$1' failed (exit $rc):" >&2
+    cat "$BENCH_DIR/err.store" >&2
+    exit 1
+  fi
+  local u s kb
   read -r wall u s kb <"$BENCH_DIR/time.store"
-  printf '%s %s %d' "$wall" "$(echo "$u + $s" | bc)" "$((kb / 1024))"
+  cpu=$(echo "$u + $s" | bc)
+  rss=$((kb / 1024))
 }
 
 echo "capture: $pcap ($(du -Lm "$pcap" | cut -f1) MB), $(nproc) cores, $PAIRS pairs"
@@ -49,9 +56,9 @@ printf '%-5s %26s %26s %8s\n' pair "without db: wall cpu rss" "with db: wall cpu
 costs=()
 for i in $(seq 1 "$PAIRS"); do
   if [ $((i % 2)) -eq 1 ]; then
-    read -r w0 c0 m0 <<<"$(run "")"; read -r w1 c1 m1 <<<"$(run "$db")"
+    run ""; w0=$wall c0=$cpu m0=$rss; run "$db"; w1=$wall c1=$cpu m1=$rss
   else
-    read -r w1 c1 m1 <<<"$(run "$db")"; read -r w0 c0 m0 <<<"$(run "")"
+    run "$db"; w1=$wall c1=$cpu m1=$rss; run ""; w0=$wall c0=$cpu m0=$rss
   fi
   cost=$(echo "($w1 / $w0 - 1) * 100" | bc -l)
   costs+=("$cost")
