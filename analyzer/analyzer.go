@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,8 +81,14 @@ type Analyzer struct {
 	order   []*txn          // creation order, for expiry and the cap
 	pending []*txn          // unanswered after linger
 
-	challenges map[challengeKey]*challengeSeen
-	chOrder    []*challengeSeen
+	// challenges are the nonces of the challenges seen (their frames, for
+	// linking), by challengeHash; chOrder is the order they were seen.
+	// Values only: tens of thousands of challenges in the window are
+	// no objects for the garbage collector.
+	challenges map[uint64]challengeSeen
+	chOrder    []challengeAt
+	chSeq      uint64
+	chSeed     maphash.Seed
 
 	regs     map[string]*Registration
 	regOrder []*Registration
@@ -120,15 +127,26 @@ type Analyzer struct {
 // garbage in the results.
 var poison bool
 
-type challengeKey struct {
-	engine digest.Engine
-	nonce  string
+type challengeSeen struct {
+	seq   uint64
+	first int   // the response's first frame
+	more  []int // its other frames (a response in several segments)
 }
 
-type challengeSeen struct {
-	key    challengeKey
-	frames []int
-	at     time.Time
+func (c challengeSeen) appendFrames(fs []int) []int {
+	return append(append(fs, c.first), c.more...)
+}
+
+type challengeAt struct {
+	hash, seq uint64
+	at        time.Time
+}
+
+// challengeHash stands for a nonce of an engine (WWW or proxy): a 64-bit
+// hash with the analyzer's random seed, as likely to collide as a 64-bit
+// guess, and no copy of the nonce.
+func (a *Analyzer) challengeHash(e digest.Engine, nonce string) uint64 {
+	return maphash.String(a.chSeed, nonce) ^ uint64(e+1)*0x9e3779b97f4a7c15
 }
 
 // txn is one transaction (RFC 3261 17): a request, its retransmissions
@@ -176,7 +194,7 @@ func New(cfg Config) *Analyzer {
 	}
 	return &Analyzer{
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
-		txns: map[string]*txn{}, challenges: map[challengeKey]*challengeSeen{},
+		txns: map[string]*txn{}, challenges: map[uint64]challengeSeen{}, chSeed: maphash.MakeSeed(),
 		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{}, invites: map[ackKey]*txn{},
 		ready: map[int]*Exchange{}, rules: cfg.Rules, hops: map[string]hop{},
 	}
@@ -444,10 +462,17 @@ func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) (stal
 		}
 		a.ver.Challenged(digest.Engine(e), identity, register, chs, m.Time)
 		for _, ch := range chs {
-			k := challengeKey{digest.Engine(e), strings.Clone(ch.Nonce)}
-			seen := &challengeSeen{key: k, frames: append([]int(nil), m.Frames...), at: m.Time}
-			a.challenges[k] = seen
-			a.chOrder = append(a.chOrder, seen)
+			if len(m.Frames) == 0 {
+				continue
+			}
+			h := a.challengeHash(digest.Engine(e), ch.Nonce)
+			a.chSeq++
+			seen := challengeSeen{seq: a.chSeq, first: m.Frames[0]}
+			if len(m.Frames) > 1 {
+				seen.more = append([]int(nil), m.Frames[1:]...)
+			}
+			a.challenges[h] = seen
+			a.chOrder = append(a.chOrder, challengeAt{hash: h, seq: a.chSeq, at: m.Time})
 		}
 	}
 	a.trimChallenges()
@@ -472,10 +497,9 @@ func (a *Analyzer) expireChallenges() {
 
 func (a *Analyzer) dropChallenge() {
 	c := a.chOrder[0]
-	if a.challenges[c.key] == c {
-		delete(a.challenges, c.key)
+	if a.challenges[c.hash].seq == c.seq {
+		delete(a.challenges, c.hash)
 	}
-	a.chOrder[0] = nil
 	a.chOrder = a.chOrder[1:]
 }
 

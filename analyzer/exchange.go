@@ -212,8 +212,8 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 		if r.Username != "" {
 			ex.Username = r.Username
 		}
-		if ch := a.challenges[challengeKey{engine, c.Nonce}]; ch != nil {
-			ex.ChallengeFrames = append(ex.ChallengeFrames, ch.frames...)
+		if ch, ok := a.challenges[a.challengeHash(engine, c.Nonce)]; ok {
+			ex.ChallengeFrames = ch.appendFrames(ex.ChallengeFrames)
 		}
 	default:
 		ex.Reference, ex.Reason = digest.Unverifiable.String(), "scheme "+clipText(au.Scheme)+" is neither Digest nor Basic"

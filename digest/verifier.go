@@ -249,6 +249,34 @@ type Verifier struct {
 	users  map[userKey]*user
 	byName map[string][]*user // username -> users, for realm-less lookups
 	eng    [2]engineState
+	// realms interns the realms of challenges: a server has a handful,
+	// and every nonce would otherwise hold its own copy.
+	realms map[string]string
+}
+
+// maxInternedRealms bounds Verifier.realms; past it, realms are copied.
+const maxInternedRealms = 1024
+
+func (v *Verifier) realm(r string) string {
+	if in, ok := v.realms[r]; ok {
+		return in
+	}
+	r = strings.Clone(r)
+	if len(v.realms) < maxInternedRealms {
+		v.realms[r] = r
+	}
+	return r
+}
+
+// internQOP returns a copy of q, shared for the usual values.
+func internQOP(q string) string {
+	switch q {
+	case "auth":
+		return "auth"
+	case "auth-int":
+		return "auth-int"
+	}
+	return strings.Clone(q)
 }
 
 type userKey struct{ username, realm string }
@@ -285,6 +313,9 @@ type nonceState struct {
 	anySent   bool
 	noQOPSent bool // a qop-less answer was sent
 	noQOPOK   bool // a qop-less answer was accepted
+	// room for the usual algs and qop, without an allocation of their own
+	algBuf [2]Algorithm
+	qopBuf [2]string
 }
 
 // NewVerifier returns a verifier with no users and no nonces.
@@ -295,7 +326,7 @@ func NewVerifier(cfg Config) *Verifier {
 	if cfg.MaxNonces <= 0 {
 		cfg.MaxNonces = DefaultMaxNonces
 	}
-	v := &Verifier{cfg: cfg, users: map[userKey]*user{}, byName: map[string][]*user{}}
+	v := &Verifier{cfg: cfg, users: map[userKey]*user{}, byName: map[string][]*user{}, realms: map[string]string{}}
 	for i := range v.eng {
 		v.eng[i] = engineState{nonces: map[string]*nonceState{}, current: map[string][]string{}}
 	}
@@ -372,6 +403,7 @@ func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Ch
 	es := &v.eng[e&1]
 	v.expire(es, at)
 	var nonces []string
+	ownIdentity := "" // the nonces' copy of identity
 	for _, ch := range chs {
 		if ch.Nonce == "" {
 			continue
@@ -381,6 +413,7 @@ func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Ch
 			// Own copies: the caller's strings may be parts of a whole
 			// message that should not stay in memory for the nonce's life.
 			st = &nonceState{nonce: strings.Clone(ch.Nonce)}
+			st.algs, st.qop = st.algBuf[:0], st.qopBuf[:0]
 			es.nonces[st.nonce] = st
 			es.order = append(es.order, st)
 			if len(es.nonces) > v.cfg.MaxNonces {
@@ -397,18 +430,22 @@ func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Ch
 			}
 		}
 		if st.realm != ch.Realm {
-			st.realm = strings.Clone(ch.Realm)
+			st.realm = v.realm(ch.Realm)
 		}
 		if st.identity != identity {
-			st.identity = strings.Clone(identity)
+			if ownIdentity == "" {
+				ownIdentity = strings.Clone(identity)
+			}
+			st.identity = ownIdentity
 		}
+		ownIdentity = st.identity
 		alg := ch.Algorithm
 		if alg != 0 && !containsAlg(st.algs, alg) {
 			st.algs = append(st.algs, alg)
 		}
 		for _, q := range ch.QOP {
 			if !containsFold(st.qop, q) {
-				st.qop = append(st.qop, strings.Clone(q))
+				st.qop = append(st.qop, internQOP(q))
 			}
 		}
 	}
@@ -418,7 +455,7 @@ func (v *Verifier) Challenged(e Engine, identity string, register bool, chs []Ch
 				st.ended = true
 			}
 		}
-		es.current[strings.Clone(identity)] = nonces
+		es.current[ownIdentity] = nonces
 	}
 }
 

@@ -153,31 +153,60 @@ const notableLimit = 200
 type ExchangeSummary struct {
 	Total          int
 	detail         []*analyzer.Exchange
-	users          map[string]*userCounts
+	users          map[userKey]*userCounts
 	notable        []*analyzer.Exchange
 	notableDropped int
 }
 
+type userKey struct{ username, realm string }
+
+func (k userKey) String() string {
+	if k.realm != "" {
+		return k.username + " (" + k.realm + ")"
+	}
+	return k.username
+}
+
+// userCounts are one user's exchanges by verdict. Verdicts are a handful
+// of words: a short list costs less than a map per user, and a capture
+// has tens of thousands of users.
 type userCounts struct {
 	total     int
-	reference map[string]int
-	server    map[string]int
+	reference counts
+	server    counts
+}
+
+type counts []verdictCount
+
+type verdictCount struct {
+	key string
+	n   int
+}
+
+func (c *counts) add(key string) {
+	for i := range *c {
+		if (*c)[i].key == key {
+			(*c)[i].n++
+			return
+		}
+	}
+	*c = append(*c, verdictCount{key, 1})
 }
 
 // Add takes one exchange, in report order.
 func (s *ExchangeSummary) Add(e *analyzer.Exchange) {
 	s.Total++
 	if s.users == nil {
-		s.users = map[string]*userCounts{}
+		s.users = map[userKey]*userCounts{}
 	}
-	u := s.users[userLabel(e)]
+	u := s.users[userKey{e.Username, e.Realm}]
 	if u == nil {
-		u = &userCounts{reference: map[string]int{}, server: map[string]int{}}
-		s.users[userLabel(e)] = u
+		u = &userCounts{}
+		s.users[userKey{strings.Clone(e.Username), strings.Clone(e.Realm)}] = u
 	}
 	u.total++
-	u.reference[e.Reference]++
-	u.server[e.ServerVerdict]++
+	u.reference.add(e.Reference)
+	u.server.add(e.ServerVerdict)
 	if s.Total <= detailLimit {
 		s.detail = append(s.detail, e)
 	} else {
@@ -198,13 +227,6 @@ func notable(e *analyzer.Exchange) bool {
 	return !okRef || e.ServerVerdict != "accepted" || e.NCReplay
 }
 
-func userLabel(e *analyzer.Exchange) string {
-	if e.Realm != "" {
-		return e.Username + " (" + e.Realm + ")"
-	}
-	return e.Username
-}
-
 // write prints the summary: every exchange grouped by user when there are
 // few, else a line per user and the notable exchanges.
 func (s *ExchangeSummary) write(w io.Writer) {
@@ -216,15 +238,18 @@ func (s *ExchangeSummary) write(w io.Writer) {
 		writeExchanges(w, s.detail)
 		return
 	}
-	users := make([]string, 0, len(s.users))
-	for u := range s.users {
-		users = append(users, u)
+	type line struct {
+		label string
+		c     *userCounts
 	}
-	slices.Sort(users)
+	lines := make([]line, 0, len(s.users))
+	for k, c := range s.users {
+		lines = append(lines, line{k.String(), c})
+	}
+	slices.SortFunc(lines, func(a, b line) int { return strings.Compare(a.label, b.label) })
 	fmt.Fprintf(w, "  USER\tEXCHANGES\tREFERENCE\tSERVER\n")
-	for _, u := range users {
-		c := s.users[u]
-		fmt.Fprintf(w, "  %s\t%d\t%s\t%s\n", printable(u), c.total, joinCounts(c.reference), joinCounts(c.server))
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %s\t%d\t%s\t%s\n", printable(l.label), l.c.total, l.c.reference.String(), l.c.server.String())
 	}
 	fmt.Fprintf(w, "\nNotable exchanges (the reference or the server did not accept, or an nc replay)\t%d\n", len(s.notable)+s.notableDropped)
 	if len(s.notable) > 0 {
@@ -235,15 +260,13 @@ func (s *ExchangeSummary) write(w io.Writer) {
 	}
 }
 
-func joinCounts(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+// String lists the counts by verdict, in the verdicts' order: "invalid 1, valid 3".
+func (c counts) String() string {
+	sorted := slices.Clone(c)
+	slices.SortFunc(sorted, func(a, b verdictCount) int { return strings.Compare(a.key, b.key) })
+	parts := make([]string, len(sorted))
+	for i, kv := range sorted {
+		parts[i] = fmt.Sprintf("%s %d", kv.key, kv.n)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -191,87 +191,97 @@ func digestChallenges(ev *analyzer.MessageEvent) iter.Seq[*analyzer.ChallengeFie
 // put, forgotten in that order once older than a span or past the cap.
 // Keys are held as 64-bit hashes (maphash, random seed): tables of
 // nonces, Call-IDs and addresses cost no copy of the strings, and a
-// collision is as likely as a 64-bit guess.
+// collision is as likely as a 64-bit guess. Entries are values in the
+// map and in the queue (no object per key): a window of a hundred
+// thousand keys costs the garbage collector two spans, not a hundred
+// thousand objects.
 type window[V any] struct {
 	span  time.Duration
 	seed  maphash.Seed
-	items map[uint64]*entry[V]
-	order []*entry[V]
+	items map[uint64]slot[V]
+	// order is the keys in first-put order; an entry whose key was
+	// deleted (or deleted and put again: another seq) is skipped.
+	order []queued
+	seq   uint64
 }
 
-type entry[V any] struct {
-	key  uint64
-	at   time.Time
-	val  V
-	gone bool
+type slot[V any] struct {
+	seq uint64
+	val V
+}
+
+type queued struct {
+	key, seq uint64
+	at       int64 // capture time, Unix nanoseconds
 }
 
 func newWindow[V any](span time.Duration) *window[V] {
-	return &window[V]{span: span, seed: maphash.MakeSeed(), items: map[uint64]*entry[V]{}}
+	return &window[V]{span: span, seed: maphash.MakeSeed(), items: map[uint64]slot[V]{}}
 }
 
 func (w *window[V]) get(key string) (V, bool) {
-	e := w.items[maphash.String(w.seed, key)]
-	if e == nil {
-		var zero V
-		return zero, false
-	}
-	return e.val, true
+	e, ok := w.items[maphash.String(w.seed, key)]
+	return e.val, ok
 }
 
 // put sets the value of key. A key already held keeps its place (and
 // the time it was first put): windows forget in first-seen order.
 func (w *window[V]) put(key string, at time.Time, v V) {
 	h := maphash.String(w.seed, key)
-	if e := w.items[h]; e != nil {
+	if e, ok := w.items[h]; ok {
 		e.val = v
+		w.items[h] = e
 		return
 	}
-	e := &entry[V]{key: h, at: at, val: v}
-	w.items[h] = e
-	w.order = append(w.order, e)
+	w.seq++
+	w.items[h] = slot[V]{seq: w.seq, val: v}
+	w.order = append(w.order, queued{key: h, seq: w.seq, at: at.UnixNano()})
 	for len(w.items) > maxTracked {
 		w.pop()
 	}
 }
 
 func (w *window[V]) delete(key string) {
-	h := maphash.String(w.seed, key)
-	if e := w.items[h]; e != nil {
-		e.gone = true
-		delete(w.items, h)
-	}
+	delete(w.items, maphash.String(w.seed, key))
 }
 
-func (w *window[V]) pop() *entry[V] {
+// live says whether q is still its key's entry.
+func (w *window[V]) live(q queued) (V, bool) {
+	e, ok := w.items[q.key]
+	if !ok || e.seq != q.seq {
+		var zero V
+		return zero, false
+	}
+	return e.val, true
+}
+
+// pop forgets the oldest key.
+func (w *window[V]) pop() {
 	for len(w.order) > 0 {
-		e := w.order[0]
-		w.order[0] = nil
+		q := w.order[0]
 		w.order = w.order[1:]
-		if !e.gone {
-			e.gone = true
-			delete(w.items, e.key)
-			return e
+		if _, ok := w.live(q); ok {
+			delete(w.items, q.key)
+			return
 		}
 	}
-	return nil
 }
 
-// expire removes, and returns in age order, the entries put more than
-// span before now.
-func (w *window[V]) expire(now time.Time) []*entry[V] {
-	var out []*entry[V]
+// expire removes, and returns in age order, the values of the keys put
+// more than span before now.
+func (w *window[V]) expire(now time.Time) []V {
+	var out []V
+	limit := now.UnixNano() - int64(w.span)
 	for len(w.order) > 0 {
-		e := w.order[0]
-		if !e.gone && now.Sub(e.at) <= w.span {
+		q := w.order[0]
+		v, ok := w.live(q)
+		if ok && q.at >= limit {
 			break
 		}
-		w.order[0] = nil
 		w.order = w.order[1:]
-		if !e.gone {
-			e.gone = true
-			delete(w.items, e.key)
-			out = append(out, e)
+		if ok {
+			delete(w.items, q.key)
+			out = append(out, v)
 		}
 	}
 	return out

@@ -68,8 +68,8 @@ func (s *sa204) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 }
 
 func (s *sa204) Tick(now time.Time, r analyzer.Reporter) {
-	for _, e := range s.pending.expire(now) {
-		if c := e.val; !c.resp.answered && !c.resp.reported {
+	for _, c := range s.pending.expire(now) {
+		if !c.resp.answered && !c.resp.reported {
 			c.resp.reported = true
 			r.Report(c.f)
 		}

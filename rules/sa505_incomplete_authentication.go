@@ -68,8 +68,8 @@ type openChallenge struct {
 }
 
 func (s *sa505) Tick(now time.Time, r analyzer.Reporter) {
-	for _, e := range s.pending.expire(now) {
-		c, callID := e.val, e.val.callID
+	for _, c := range s.pending.expire(now) {
+		callID := c.callID
 		key := "client " + c.client.Addr().String() + " server " + addr(c.server)
 		if r.Again(key, c.at) {
 			continue
