@@ -117,7 +117,8 @@ type Analyzer struct {
 	hops     map[string]hop // open exchanges' requests, by hopKey
 	hopOrder []hopAt
 
-	msg     Msg    // the message being analyzed, its slices reused
+	msg     Msg // the message being analyzed, its slices reused
+	addrs   addrStrings
 	keyBuf  []byte // txnKey's buffer
 	scratch []byte // poison's copy of the message
 }
@@ -251,7 +252,7 @@ func (a *Analyzer) process(m *capture.Message, sl capture.StartLine, msg *Msg, w
 	observe := a.rules != nil || a.cfg.OnMessage != nil
 	if observe {
 		a.ev = MessageEvent{Msg: msg, Input: a.input, Frames: m.Frames, Time: m.Time,
-			Src: m.Src, Dst: m.Dst, Transport: m.Transport.String(), Raw: m.Raw}
+			Src: m.Src, Dst: m.Dst, Transport: m.Transport.String(), Raw: m.Raw, addrs: &a.addrs}
 		if !msg.Request {
 			a.ev.RequestMethod = msg.CSeqMethod
 		}
@@ -393,15 +394,18 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 	switch msg.Method {
 	case "INVITE":
 		if t.ex != nil {
-			t.ackKey = ackKey{strings.Clone(msg.CallID), msg.CSeq, strings.Clone(msg.FromTag)}
+			t.ackKey = ackKey{msg.CallID, msg.CSeq, msg.FromTag}
+			cloneTogether(&t.ackKey.callID, &t.ackKey.fromTag)
 			a.invites[t.ackKey] = t
 		}
 	case "REGISTER":
-		contacts := make([]string, len(msg.Contacts))
-		for i, c := range msg.Contacts {
-			contacts[i] = strings.Clone(c)
+		rq := &regRequest{aor: msg.ToURI, contacts: slices.Clone(msg.Contacts), expires: msg.Expires, source: a.addrs.text(m.Src), callID: msg.CallID}
+		ps := []*string{&rq.aor, &rq.callID}
+		for i := range rq.contacts {
+			ps = append(ps, &rq.contacts[i])
 		}
-		t.reg = &regRequest{aor: strings.Clone(msg.ToURI), contacts: contacts, expires: msg.Expires, source: m.Src.String(), callID: strings.Clone(msg.CallID)}
+		cloneTogether(ps...)
+		t.reg = rq
 	case "NOTIFY":
 		a.regEvent(m, msg)
 	}

@@ -97,10 +97,11 @@ func (a *Analyzer) dialog(m *capture.Message, msg *Msg) {
 		}
 		a.nextDialog++
 		d = &Dialog{
-			ID: "d" + itoa(a.nextDialog), Input: a.input, CallID: strings.Clone(msg.CallID), Method: msg.Method,
-			From: strings.Clone(msg.FromURI), To: strings.Clone(msg.ToURI), FromTag: strings.Clone(msg.FromTag), ToTags: []string{},
-			Caller: m.Src.String(), Callee: m.Dst.String(), FirstFrame: m.Frame(), Start: m.Time,
+			ID: "d" + itoa(a.nextDialog), Input: a.input, CallID: msg.CallID, Method: msg.Method,
+			From: msg.FromURI, To: msg.ToURI, FromTag: msg.FromTag, ToTags: []string{},
+			Caller: a.addrs.text(m.Src), Callee: a.addrs.text(m.Dst), FirstFrame: m.Frame(), Start: m.Time,
 		}
+		cloneTogether(&d.CallID, &d.From, &d.To, &d.FromTag)
 		d.State = CallSetup
 		if msg.Method != "INVITE" {
 			d.State = Pending

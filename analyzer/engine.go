@@ -87,6 +87,35 @@ type MessageEvent struct {
 	RequestMethod string
 	// Raw is the message as captured, start line to end of body.
 	Raw []byte
+
+	addrs            *addrStrings
+	srcText, dstText string
+}
+
+// SrcText is Src as text ("" when invalid), shared: no allocation per call.
+func (ev *MessageEvent) SrcText() string {
+	if ev.srcText == "" {
+		ev.srcText = ev.addrText(ev.Src)
+	}
+	return ev.srcText
+}
+
+// DstText is Dst as text ("" when invalid), shared: no allocation per call.
+func (ev *MessageEvent) DstText() string {
+	if ev.dstText == "" {
+		ev.dstText = ev.addrText(ev.Dst)
+	}
+	return ev.dstText
+}
+
+func (ev *MessageEvent) addrText(a netip.AddrPort) string {
+	if !a.IsValid() {
+		return ""
+	}
+	if ev.addrs == nil {
+		ev.addrs = &addrStrings{}
+	}
+	return ev.addrs.text(a)
 }
 
 // Frame is the frame that completed the message.

@@ -158,12 +158,13 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 	ex := &Exchange{
 		seq: a.nextID,
 		ID:  "e" + strconv.Itoa(a.nextID), Input: a.input, Frame: m.Frame(), Time: m.Time,
-		CallID: strings.Clone(msg.CallID), Method: msg.Method, Transport: m.Transport.String(),
-		Client: m.Src.String(), Server: m.Dst.String(), Header: field.Kind.String(),
-		Frames: append([]int(nil), m.Frames...), RequestURI: strings.Clone(msg.RequestURI),
-		From: strings.Clone(msg.FromURI), To: strings.Clone(msg.ToURI), UserAgent: strings.Clone(msg.UserAgent),
+		CallID: msg.CallID, Method: msg.Method, Transport: m.Transport.String(),
+		Client: a.addrs.text(m.Src), Server: a.addrs.text(m.Dst), Header: field.Kind.String(),
+		Frames: append([]int(nil), m.Frames...), RequestURI: msg.RequestURI,
+		From: msg.FromURI, To: msg.ToURI, UserAgent: msg.UserAgent,
 		ResponseFrames: []int{}, ChallengeFrames: []int{}, Problems: []string{},
 	}
+	cloneTogether(&ex.CallID, &ex.RequestURI, &ex.From, &ex.To, &ex.UserAgent)
 	if msg.Method == "INVITE" {
 		for _, f := range msg.Auth {
 			if f.Kind == Authorization || f.Kind == ProxyAuthorization {

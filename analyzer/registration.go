@@ -74,13 +74,14 @@ type regRequest struct {
 }
 
 // aorKey normalises an AOR for grouping: no angle brackets, no URI
-// parameters, lower case.
+// parameters, lower case. The result may be a part of uri (when it is
+// already lower case): clone it to keep it.
 func aorKey(uri string) string {
 	uri = strings.Trim(strings.TrimSpace(uri), "<>")
 	if i := strings.IndexByte(uri, ';'); i >= 0 {
 		uri = uri[:i]
 	}
-	return strings.Clone(strings.ToLower(uri))
+	return lowerASCII(uri)
 }
 
 func (a *Analyzer) registration(aor string, frame int) *Registration {
@@ -93,6 +94,7 @@ func (a *Analyzer) registration(aor string, frame int) *Registration {
 		if len(a.regs) >= maxRegistrations {
 			return nil
 		}
+		key = strings.Clone(key)
 		r = &Registration{AOR: key, Input: a.input, State: "unregistered", Implicit: []string{}, Bindings: []*Binding{}, Events: []RegEvent{}, FirstFrame: frame}
 		a.regs[key] = r
 		a.regOrder = append(a.regOrder, r)
@@ -231,9 +233,13 @@ func (a *Analyzer) registered(rq *regRequest, m *capture.Message, msg *Msg) {
 			r.Bindings = r.Bindings[:0]
 			continue
 		}
-		uri = strings.Clone(uri)
 		seen[uri] = true
 		i, b := r.binding(uri)
+		if b != nil {
+			uri = b.Contact // the binding's copy: events share it
+		} else {
+			uri = strings.Clone(uri)
+		}
 		switch {
 		case exp == 0 && b != nil:
 			r.Bindings = append(r.Bindings[:i], r.Bindings[i+1:]...)
@@ -359,5 +365,9 @@ func (a *Analyzer) closeRegistrations() {
 }
 
 // AORKey normalises an AOR or IMPU for comparison: no angle brackets, no
-// URI parameters, lower case.
-func AORKey(uri string) string { return aorKey(uri) }
+// URI parameters, lower case. The result is a copy (AORKeyView is not).
+func AORKey(uri string) string { return strings.Clone(aorKey(uri)) }
+
+// AORKeyView is AORKey without the copy: the result may be a part of
+// uri, to compare or hash, not to keep.
+func AORKeyView(uri string) string { return aorKey(uri) }

@@ -36,13 +36,13 @@ func exFinding(ex *analyzer.Exchange, key, msg string) finding.Finding {
 // evFinding returns a finding about one message. For a request the
 // client is its source; for a response, its destination.
 func evFinding(ev *analyzer.MessageEvent, key, msg string) finding.Finding {
-	client, server := ev.Src, ev.Dst
+	client, server := ev.SrcText(), ev.DstText()
 	if !ev.Msg.Request {
-		client, server = ev.Dst, ev.Src
+		client, server = server, client
 	}
 	f := finding.Finding{
 		Message: msg, CallID: strings.Clone(ev.Msg.CallID), Frames: slices.Clone(ev.Frames), Time: ev.Time,
-		Input: ev.Input, Client: addr(client), Server: addr(server), Transport: ev.Transport, Key: key,
+		Input: ev.Input, Client: client, Server: server, Transport: ev.Transport, Key: key,
 	}
 	if ev.Exchange != nil {
 		f.Exchange, f.Username = ev.Exchange.ID, ev.Exchange.Username
@@ -219,15 +219,32 @@ func newWindow[V any](span time.Duration) *window[V] {
 	return &window[V]{span: span, seed: maphash.MakeSeed(), items: map[uint64]slot[V]{}}
 }
 
-func (w *window[V]) get(key string) (V, bool) {
-	e, ok := w.items[maphash.String(w.seed, key)]
+func (w *window[V]) get(key string) (V, bool) { return w.getH(maphash.String(w.seed, key)) }
+
+func (w *window[V]) put(key string, at time.Time, v V) { w.putH(maphash.String(w.seed, key), at, v) }
+
+func (w *window[V]) delete(key string) { w.deleteH(maphash.String(w.seed, key)) }
+
+// hash2 is the key of a pair of strings, without concatenating them (a
+// key of the ...H methods; a window uses either these or the string
+// methods).
+func (w *window[V]) hash2(a, b string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(w.seed)
+	h.WriteString(a)
+	h.WriteByte(0)
+	h.WriteString(b)
+	return h.Sum64()
+}
+
+func (w *window[V]) getH(h uint64) (V, bool) {
+	e, ok := w.items[h]
 	return e.val, ok
 }
 
-// put sets the value of key. A key already held keeps its place (and
+// putH sets the value of key h. A key already held keeps its place (and
 // the time it was first put): windows forget in first-seen order.
-func (w *window[V]) put(key string, at time.Time, v V) {
-	h := maphash.String(w.seed, key)
+func (w *window[V]) putH(h uint64, at time.Time, v V) {
 	if e, ok := w.items[h]; ok {
 		e.val = v
 		w.items[h] = e
@@ -241,9 +258,7 @@ func (w *window[V]) put(key string, at time.Time, v V) {
 	}
 }
 
-func (w *window[V]) delete(key string) {
-	delete(w.items, maphash.String(w.seed, key))
-}
+func (w *window[V]) deleteH(h uint64) { delete(w.items, h) }
 
 // live says whether q is still its key's entry.
 func (w *window[V]) live(q queued) (V, bool) {

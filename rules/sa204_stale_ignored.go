@@ -60,8 +60,8 @@ func (s *sa204) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		if resp == nil {
 			resp = &staleResponse{}
 		}
-		f := evFinding(ev, "client "+host(addr(ev.Dst))+" server "+addr(ev.Src),
-			"The client at "+addr(ev.Dst)+" did not retry within "+s.span.String()+" after the stale=true challenge of frame "+framesText(ev.Frames[len(ev.Frames)-1:])+
+		f := evFinding(ev, "client "+host(ev.DstText())+" server "+ev.SrcText(),
+			"The client at "+ev.DstText()+" did not retry within "+s.span.String()+" after the stale=true challenge of frame "+framesText(ev.Frames[len(ev.Frames)-1:])+
 				" (Call-ID "+quote(ev.Msg.CallID)+"): it gave up although its password was right. Update the client so it retries with the new nonce.")
 		s.pending.put(strings.Clone(c.Challenge.Nonce), ev.Time, staleChallenge{f, resp})
 	}

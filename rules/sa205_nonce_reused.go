@@ -40,11 +40,14 @@ func (s *sa205) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if ev.Msg.Request || ev.Retransmission {
 		return
 	}
-	user := analyzer.AORKey(ev.Msg.ToURI)
+	user := ""
 	for c := range digestChallenges(ev) {
 		n := c.Challenge.Nonce
 		if n == "" {
 			continue
+		}
+		if user == "" {
+			user = analyzer.AORKeyView(ev.Msg.ToURI)
 		}
 		prev, ok := s.seen.get(n)
 		if !ok {
@@ -61,7 +64,7 @@ func (s *sa205) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 			other = "for another user"
 		}
 		f := evFinding(ev, "nonce "+n,
-			"The server at "+addr(ev.Src)+" issued nonce "+quote(n)+" again (frame "+itoa(ev.Frame())+", for "+quote(user)+
+			"The server at "+ev.SrcText()+" issued nonce "+quote(n)+" again (frame "+itoa(ev.Frame())+", for "+quote(user)+
 				") after issuing it in frame "+itoa(prev.frame)+" "+other+": responses to it can be replayed across dialogs. Make nonces unique.")
 		f.Frames = sortedFrames(append(f.Frames, prev.frame))
 		r.Report(f)

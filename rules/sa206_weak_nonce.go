@@ -50,28 +50,28 @@ func (s *sa206) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		if n == "" {
 			continue
 		}
-		key := "server " + addr(ev.Src) + " realm " + c.Challenge.Realm
 		if bits := nonceBits(n); bits < s.minBits {
-			r.Report(evFinding(ev, key+" short",
-				"The nonce "+quote(n)+" of frame "+itoa(ev.Frame())+" from "+addr(ev.Src)+" holds at most "+strconv.Itoa(int(bits))+
+			r.Report(evFinding(ev, "server "+ev.SrcText()+" realm "+c.Challenge.Realm+" short",
+				"The nonce "+quote(n)+" of frame "+itoa(ev.Frame())+" from "+ev.SrcText()+" holds at most "+strconv.Itoa(int(bits))+
 					" bits (fewer than "+strconv.Itoa(int(s.minBits))+"): it can be guessed. Build nonces from at least 128 random bits."))
 			continue
 		}
-		prev, ok := s.last.get(key)
+		h := s.last.hash2(ev.SrcText(), c.Challenge.Realm)
+		prev, ok := s.last.getH(h)
 		cur := lastNonce{nonce: strings.Clone(n), frame: ev.Frame()}
 		if ok && prev.nonce != n {
 			if varying := varyingBits(prev.nonce, n); varying < s.minBits/2 {
 				cur.short = prev.short + 1
 			}
 			if cur.short >= predictableAfter {
-				f := evFinding(ev, key+" predictable",
-					"Successive nonces from "+addr(ev.Src)+" differ only in a short part (last "+quote(prev.nonce)+" in frame "+itoa(prev.frame)+", then "+quote(n)+
+				f := evFinding(ev, "server "+ev.SrcText()+" realm "+c.Challenge.Realm+" predictable",
+					"Successive nonces from "+ev.SrcText()+" differ only in a short part (last "+quote(prev.nonce)+" in frame "+itoa(prev.frame)+", then "+quote(n)+
 						" in frame "+itoa(ev.Frame())+"): they follow a counter or a clock and can be predicted. Use random or HMAC-protected nonces.")
 				f.Frames = sortedFrames(append(f.Frames, prev.frame))
 				r.Report(f)
 			}
 		}
-		s.last.put(key, ev.Time, cur)
+		s.last.putH(h, ev.Time, cur)
 	}
 }
 

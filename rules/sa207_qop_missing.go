@@ -28,8 +28,8 @@ func (sa207) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		if len(c.Challenge.QOP) > 0 {
 			continue
 		}
-		r.Report(evFinding(ev, "server "+addr(ev.Src)+" realm "+c.Challenge.Realm,
-			"The "+c.Kind.String()+" challenge of frame "+itoa(ev.Frame())+" from "+addr(ev.Src)+" (realm "+quote(c.Challenge.Realm)+
+		r.Report(evFinding(ev, "server "+ev.SrcText()+" realm "+c.Challenge.Realm,
+			"The "+c.Kind.String()+" challenge of frame "+itoa(ev.Frame())+" from "+ev.SrcText()+" (realm "+quote(c.Challenge.Realm)+
 				") has no qop: answers carry no nonce-count and can be replayed. Configure qop=\"auth\"."))
 		return
 	}

@@ -41,8 +41,8 @@ func (sa301) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		if !ok {
 			return
 		}
-		f := evFinding(ev, "credentials user "+user+" server "+addr(ev.Dst),
-			an(m.Method, true)+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") carries Basic credentials for "+quote(user)+
+		f := evFinding(ev, "credentials user "+user+" server "+ev.DstText(),
+			an(m.Method, true)+" from "+ev.SrcText()+" (frame "+itoa(ev.Frame())+") carries Basic credentials for "+quote(user)+
 				": the password crosses the wire in clear and must be considered known. Change it, and disable Basic on the client and the server.")
 		f.Username = user
 		r.Report(f)
@@ -50,8 +50,8 @@ func (sa301) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	}
 	for _, c := range ev.Challenges {
 		if c.Scheme == "Basic" {
-			r.Report(evFinding(ev, "challenge server "+addr(ev.Src),
-				"The server at "+addr(ev.Src)+" offers Basic authentication (frame "+itoa(ev.Frame())+", "+c.Kind.String()+
+			r.Report(evFinding(ev, "challenge server "+ev.SrcText(),
+				"The server at "+ev.SrcText()+" offers Basic authentication (frame "+itoa(ev.Frame())+", "+c.Kind.String()+
 					"): clients that take it send their password in clear. Disable Basic on the server."))
 			return
 		}

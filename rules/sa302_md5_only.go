@@ -38,11 +38,11 @@ func (sa302) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if !md5 || strong {
 		return
 	}
-	key := "server " + addr(ev.Src) + " realm " + realm
+	key := "server " + ev.SrcText() + " realm " + realm
 	if r.Again(key, ev.Time) {
 		return
 	}
 	r.Report(evFinding(ev, key,
-		"The challenge of frame "+itoa(ev.Frame())+" from "+addr(ev.Src)+" (realm "+quote(realm)+") offers MD5 only: "+
+		"The challenge of frame "+itoa(ev.Frame())+" from "+ev.SrcText()+" (realm "+quote(realm)+") offers MD5 only: "+
 			"every captured response can be attacked offline at MD5 speed. Offer SHA-256 first."))
 }

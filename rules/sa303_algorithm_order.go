@@ -32,8 +32,8 @@ func (sa303) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		}
 		if isStrong(a) {
 			if md5First {
-				r.Report(evFinding(ev, "server "+addr(ev.Src)+" realm "+c.Challenge.Realm,
-					"The challenge of frame "+itoa(ev.Frame())+" from "+addr(ev.Src)+" lists MD5 before "+a.String()+
+				r.Report(evFinding(ev, "server "+ev.SrcText()+" realm "+c.Challenge.Realm,
+					"The challenge of frame "+itoa(ev.Frame())+" from "+ev.SrcText()+" lists MD5 before "+a.String()+
 						": UEs take the first they support, so they will use MD5. Put SHA-256 first."))
 			}
 			return

@@ -34,7 +34,7 @@ var sa304Info = finding.RuleInfo{
 func (*sa304) Info() finding.RuleInfo { return sa304Info }
 
 // strongOffers returns the window of nonces whose 401/407 also offered a
-// strong algorithm, keyed by sa304Key.
+// strong algorithm, keyed by sa304.key.
 func (s *sa304) strongOffers() *window[struct{}] {
 	if s.strong == nil {
 		// As long as the analyzer remembers challenges for linking.
@@ -43,11 +43,11 @@ func (s *sa304) strongOffers() *window[struct{}] {
 	return s.strong
 }
 
-func sa304Key(proxy bool, nonce string) string {
+func (s *sa304) key(proxy bool, nonce string) uint64 {
 	if proxy {
-		return "proxy\x00" + nonce
+		return s.strongOffers().hash2("proxy", nonce)
 	}
-	return "www\x00" + nonce
+	return s.strongOffers().hash2("www", nonce)
 }
 
 func (s *sa304) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
@@ -67,11 +67,11 @@ func (s *sa304) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 			if c.Kind != kind || c.Scheme != "Digest" || c.Challenge.Nonce == "" {
 				continue
 			}
-			key := sa304Key(kind == analyzer.ProxyAuthenticate, c.Challenge.Nonce)
+			key := s.key(kind == analyzer.ProxyAuthenticate, c.Challenge.Nonce)
 			if strong {
-				w.put(key, ev.Time, struct{}{})
+				w.putH(key, ev.Time, struct{}{})
 			} else {
-				w.delete(key) // reissued without SHA-256
+				w.deleteH(key) // reissued without SHA-256
 			}
 		}
 	}
@@ -88,7 +88,7 @@ func (s *sa304) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	}
 	strongOffered := slices.ContainsFunc(ch.Algorithms, isStrong)
 	if !strongOffered {
-		_, strongOffered = s.strongOffers().get(sa304Key(ex.Header == analyzer.ProxyAuthorization.String(), ex.Nonce))
+		_, strongOffered = s.strongOffers().getH(s.key(ex.Header == analyzer.ProxyAuthorization.String(), ex.Nonce))
 	}
 	why := ""
 	switch {

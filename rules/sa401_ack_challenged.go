@@ -30,7 +30,7 @@ func challengedMethod(ev *analyzer.MessageEvent, r analyzer.Reporter, method str
 	if m.Request || ev.Retransmission || m.Status != 401 && m.Status != 407 || ev.RequestMethod != method {
 		return
 	}
-	r.Report(evFinding(ev, "server "+addr(ev.Src),
-		"The server at "+addr(ev.Src)+" answered "+an(method, false)+" with "+itoa(m.Status)+" (frame "+itoa(ev.Frame())+", Call-ID "+quote(m.CallID)+
+	r.Report(evFinding(ev, "server "+ev.SrcText(),
+		"The server at "+ev.SrcText()+" answered "+an(method, false)+" with "+itoa(m.Status)+" (frame "+itoa(ev.Frame())+", Call-ID "+quote(m.CallID)+
 			"): "+an(method, false)+" cannot be re-sent with credentials (RFC 3261 22.1). Exempt "+method+" from authentication on the server."))
 }

@@ -42,7 +42,7 @@ func (sa404) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if hasOther {
 		what = other.String() + " instead of " + want.String()
 	}
-	r.Report(evFinding(ev, "server "+addr(ev.Src)+" status "+itoa(m.Status),
-		"The "+itoa(m.Status)+" of frame "+itoa(ev.Frame())+" from "+addr(ev.Src)+" carries "+what+
+	r.Report(evFinding(ev, "server "+ev.SrcText()+" status "+itoa(m.Status),
+		"The "+itoa(m.Status)+" of frame "+itoa(ev.Frame())+" from "+ev.SrcText()+" carries "+what+
 			": the client cannot answer it as RFC 3261 22.2/22.3 define. Fix the server's challenge header."))
 }

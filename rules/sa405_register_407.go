@@ -26,6 +26,6 @@ func (sa405) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if m.Request || ev.Retransmission || m.Status != 407 || ev.RequestMethod != "REGISTER" {
 		return
 	}
-	r.Report(evFinding(ev, "server "+addr(ev.Src),
-		"The server at "+addr(ev.Src)+" challenged a REGISTER with 407 (frame "+itoa(ev.Frame())+"): registrars challenge REGISTER with 401 (TS 33.203 SM4)."))
+	r.Report(evFinding(ev, "server "+ev.SrcText(),
+		"The server at "+ev.SrcText()+" challenged a REGISTER with 407 (frame "+itoa(ev.Frame())+"): registrars challenge REGISTER with 401 (TS 33.203 SM4)."))
 }

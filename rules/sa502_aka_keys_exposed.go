@@ -29,8 +29,8 @@ func (sa502) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	}
 	for c := range digestChallenges(ev) {
 		if c.Challenge.AKAKeys {
-			r.Report(evFinding(ev, "server "+addr(ev.Src),
-				"The 401 of frame "+itoa(ev.Frame())+" from "+addr(ev.Src)+" to the UE at "+addr(ev.Dst)+" carries ck/ik (values not shown): "+
+			r.Report(evFinding(ev, "server "+ev.SrcText(),
+				"The 401 of frame "+itoa(ev.Frame())+" from "+ev.SrcText()+" to the UE at "+ev.DstText()+" carries ck/ik (values not shown): "+
 					"the UE's IPsec keys are on the access network. The P-CSCF must strip them."))
 			return
 		}

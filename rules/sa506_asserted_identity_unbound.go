@@ -43,11 +43,11 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		if ev.RequestMethod != "REGISTER" || m.Status < 200 {
 			return
 		}
-		s.registrars.put(addr(ev.Src), ev.Time, struct{}{})
+		s.registrars.put(ev.SrcText(), ev.Time, struct{}{})
 		if m.Status > 299 || m.ToURI == "" {
 			return
 		}
-		src := addr(ev.Dst)
+		src := ev.DstText()
 		set, _ := s.bound.get(src)
 		ids := append([]string{m.ToURI}, m.PAssociatedURIs...)
 		if len(m.Contacts) == 0 {
@@ -70,13 +70,13 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if m.Method == "REGISTER" || len(m.PAssertedIdentities) == 0 {
 		return
 	}
-	set, registered := s.bound.get(addr(ev.Src))
+	set, registered := s.bound.get(ev.SrcText())
 	if !registered {
 		// Not an address that registered: judged only when it sends
 		// straight from a UA (one Via) to a server seen answering
 		// REGISTERs, where UEs are expected. Otherwise it is a proxy, a
 		// B2BUA or a trunk: network elements that do assert identities.
-		if _, registrar := s.registrars.get(addr(ev.Dst)); !registrar || m.Vias > 1 {
+		if _, registrar := s.registrars.get(ev.DstText()); !registrar || m.Vias > 1 {
 			return
 		}
 	}
@@ -89,8 +89,8 @@ func (s *sa506) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		if registered {
 			why = "that address registered other identities only"
 		}
-		r.Report(evFinding(ev, "identity "+id+" source "+addr(ev.Src),
-			an(m.Method, true)+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") asserts "+quote(pai)+" in P-Asserted-Identity, but "+why+
+		r.Report(evFinding(ev, "identity "+id+" source "+ev.SrcText(),
+			an(m.Method, true)+" from "+ev.SrcText()+" (frame "+itoa(ev.Frame())+") asserts "+quote(pai)+" in P-Asserted-Identity, but "+why+
 				": a UE claims an identity it did not register. The P-CSCF must not trust P-Asserted-Identity from UEs."))
 		return
 	}
@@ -100,4 +100,4 @@ var identitySeed = maphash.MakeSeed()
 
 // identityHash is a compact stand-in for an IMPU (normalised by AORKey):
 // a table of every registering address holds eight bytes per identity.
-func identityHash(uri string) uint64 { return maphash.String(identitySeed, analyzer.AORKey(uri)) }
+func identityHash(uri string) uint64 { return maphash.String(identitySeed, analyzer.AORKeyView(uri)) }

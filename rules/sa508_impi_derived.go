@@ -36,12 +36,12 @@ func (sa508) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	if i := lastAt(domain); i >= 0 {
 		domain = domain[i+1:]
 	}
-	key := "server " + addr(ev.Dst) + " domain " + domain
+	key := "server " + ev.DstText() + " domain " + domain
 	if r.Again(key, ev.Time) {
 		return
 	}
 	r.Report(evFinding(ev, key,
-		"A REGISTER for "+quote(m.ToURI)+" (frame "+itoa(ev.Frame())+") carries no Authorization: the registrar at "+addr(ev.Dst)+
+		"A REGISTER for "+quote(m.ToURI)+" (frame "+itoa(ev.Frame())+") carries no Authorization: the registrar at "+ev.DstText()+
 			" derives the IMPI from the IMPU."))
 }
 

@@ -73,7 +73,7 @@ func (s *sa602) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	p.reported = true
 	f := evFinding(ev, "source "+src,
 		"The host "+src+" probed at least "+strconv.Itoa(s.minUsers)+" users (frames "+itoa(p.first)+" to "+itoa(ev.Frame())+
-			") and the server at "+addr(ev.Src)+" answered existing and unknown users differently (a challenge or 2xx against 404/604): it lists the valid accounts. Answer all users alike.")
+			") and the server at "+ev.SrcText()+" answered existing and unknown users differently (a challenge or 2xx against 404/604): it lists the valid accounts. Answer all users alike.")
 	f.Frames = sortedFrames(append(f.Frames, p.first))
 	r.Report(f)
 }

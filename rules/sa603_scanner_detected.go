@@ -43,7 +43,7 @@ func (sa603) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 		for _, s := range scanners {
 			if containsName(lower, s) {
 				r.Report(evFinding(ev, "source "+ev.Src.Addr().String()+" scanner "+s,
-					an(m.Method, true)+" from "+addr(ev.Src)+" (frame "+itoa(ev.Frame())+") announces the SIP scanner "+quote(v.text)+" in its "+v.where+
+					an(m.Method, true)+" from "+ev.SrcText()+" (frame "+itoa(ev.Frame())+") announces the SIP scanner "+quote(v.text)+" in its "+v.where+
 						": the network is being probed. Block the source."))
 				return
 			}

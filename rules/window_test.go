@@ -65,3 +65,22 @@ func TestWindowCap(t *testing.T) {
 		t.Fatalf("get 2 = %d, %v; want 2, true", v, ok)
 	}
 }
+
+func TestWindowHash2(t *testing.T) {
+	w := newWindow[int](time.Hour)
+	if w.hash2("a", "bc") == w.hash2("ab", "c") {
+		t.Error("hash2 does not separate its parts")
+	}
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	w.putH(w.hash2("proxy", "n1"), t0, 7)
+	if v, ok := w.getH(w.hash2("proxy", "n1")); !ok || v != 7 {
+		t.Errorf("getH = %d, %v; want 7, true", v, ok)
+	}
+	if _, ok := w.getH(w.hash2("www", "n1")); ok {
+		t.Error("another pair found")
+	}
+	w.deleteH(w.hash2("proxy", "n1"))
+	if _, ok := w.getH(w.hash2("proxy", "n1")); ok {
+		t.Error("found after deleteH")
+	}
+}
