@@ -77,7 +77,7 @@ type Analyzer struct {
 	counter *Counter
 	input   string
 
-	txns    map[string]*txn // by txnKey
+	txns    map[uint64]*txn // by Msg.txnHash
 	order   []*txn          // creation order, for expiry and the cap
 	pending []*txn          // unanswered after linger
 
@@ -100,7 +100,7 @@ type Analyzer struct {
 	// siptrace mirrors the 200 it sends after the ACK it then receives).
 	invites map[ackKey]*txn
 
-	dialogs     map[dialogKey]*Dialog
+	dialogs     map[uint64]*Dialog // by dialogHash
 	dialogOrder []*Dialog
 	doneDialogs []*Dialog // in a final state, in the order they got there
 	nextDialog  int
@@ -119,7 +119,6 @@ type Analyzer struct {
 
 	msg     Msg // the message being analyzed, its slices reused
 	addrs   addrStrings
-	keyBuf  []byte // txnKey's buffer
 	scratch []byte // poison's copy of the message
 }
 
@@ -153,7 +152,7 @@ func (a *Analyzer) challengeHash(e digest.Engine, nonce string) uint64 {
 // txn is one transaction (RFC 3261 17): a request, its retransmissions
 // and its responses.
 type txn struct {
-	key         string // txnKey
+	hash        uint64 // Msg.txnHash
 	method      string
 	created     time.Time
 	moved       time.Time // when it last went to the pending queue
@@ -195,8 +194,8 @@ func New(cfg Config) *Analyzer {
 	}
 	return &Analyzer{
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
-		txns: map[string]*txn{}, challenges: map[uint64]challengeSeen{}, chSeed: maphash.MakeSeed(),
-		dialogs: map[dialogKey]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{}, invites: map[ackKey]*txn{},
+		txns: map[uint64]*txn{}, challenges: map[uint64]challengeSeen{}, chSeed: maphash.MakeSeed(),
+		dialogs: map[uint64]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{}, invites: map[ackKey]*txn{},
 		ready: map[int]*Exchange{}, rules: cfg.Rules, hops: map[string]hop{},
 	}
 }
@@ -318,18 +317,23 @@ func (a *Analyzer) Close() {
 	}
 }
 
-// txnKey returns the key of m's transaction: the top Via's branch (with
+// txnHash returns the key of m's transaction: the top Via's branch (with
 // the RFC 3261 magic cookie), sent-by and method (17.1.3, 17.2.3; CANCEL
 // and ACK get their own), or for RFC 2543 peers the Call-ID, CSeq, From
-// tag and sent-by. The fields are length-prefixed into one string (one
-// hash, one comparison, one allocation when kept). The result is a.keyBuf,
-// valid until the next call: string(key) copies it.
-func (a *Analyzer) txnKey(m *Msg) []byte {
+// tag and sent-by; length-prefixed into one string, held as its 64-bit
+// hash (maphash, a random seed per process: a collision is as likely as
+// a 64-bit guess, and no transaction holds a copy of its key). It is
+// computed once per message, on the decoder's goroutine in a Pipeline.
+func (m *Msg) txnHash() uint64 {
+	if m.txn != 0 {
+		return m.txn
+	}
 	method := m.CSeqMethod
 	if m.Request {
 		method = m.Method
 	}
-	b := a.keyBuf[:0]
+	var buf [256]byte
+	b := buf[:0]
 	if strings.HasPrefix(m.Branch, "z9hG4bK") {
 		b = append(b, 'b')
 		b = appendField(b, m.Branch)
@@ -341,9 +345,12 @@ func (a *Analyzer) txnKey(m *Msg) []byte {
 	}
 	b = appendField(b, lowerASCII(m.SentBy))
 	b = appendField(b, method)
-	a.keyBuf = b
-	return b
+	m.txn = maphash.Bytes(keySeed, b) | 1 // never 0: 0 is "not computed"
+	return m.txn
 }
+
+// keySeed seeds the hashes of transaction keys.
+var keySeed = maphash.MakeSeed()
 
 func appendField(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
@@ -362,8 +369,8 @@ func lowerASCII(s string) string {
 }
 
 func (a *Analyzer) request(m *capture.Message, msg *Msg) {
-	kb := a.txnKey(msg)
-	if t := a.txns[string(kb)]; t != nil && !t.closed {
+	h := msg.txnHash()
+	if t := a.txns[h]; t != nil && !t.closed {
 		a.ev.Retransmission = true
 		t.retrans++
 		t.last = m.Time
@@ -372,9 +379,8 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 		}
 		return
 	}
-	key := string(kb)
-	t := &txn{key: key, method: msg.Method, last: m.Time, created: m.Time}
-	a.txns[key] = t
+	t := &txn{hash: h, method: msg.Method, last: m.Time, created: m.Time}
+	a.txns[h] = t
 	a.order = append(a.order, t)
 	a.counter.Stats.Transactions++
 	if len(a.txns) > a.cfg.MaxTransactions {
@@ -412,7 +418,7 @@ func (a *Analyzer) request(m *capture.Message, msg *Msg) {
 }
 
 func (a *Analyzer) response(m *capture.Message, msg *Msg) {
-	t := a.txns[string(a.txnKey(msg))]
+	t := a.txns[msg.txnHash()]
 	if t != nil && !t.closed {
 		t.last = m.Time
 	}
@@ -581,8 +587,8 @@ func (a *Analyzer) close(t *txn) {
 		return
 	}
 	t.closed = true
-	if a.txns[t.key] == t {
-		delete(a.txns, t.key)
+	if a.txns[t.hash] == t {
+		delete(a.txns, t.hash)
 	}
 	if a.invites[t.ackKey] == t {
 		delete(a.invites, t.ackKey)

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"hash/maphash"
 	"strings"
 	"time"
 
@@ -54,7 +55,8 @@ type Dialog struct {
 	Authenticated bool `json:"authenticated"`
 
 	last    time.Time
-	done    bool // in a final state, queued in a.doneDialogs
+	key     uint64 // dialogHash of Call-ID and From tag
+	done    bool   // in a final state, queued in a.doneDialogs
 	emitted bool
 }
 
@@ -73,7 +75,30 @@ func dialogForming(method string) bool {
 	return method == "INVITE" || method == "SUBSCRIBE" || method == "REFER"
 }
 
-type dialogKey struct{ callID, fromTag string }
+// dialogHash is the key of a dialog: its Call-ID and a tag, held as a
+// 64-bit hash (as txnHash).
+func dialogHash(callID, tag string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(keySeed)
+	h.WriteString(callID)
+	h.WriteByte(0)
+	h.WriteString(tag)
+	return h.Sum64()
+}
+
+// dialogHashes returns the dialog keys of m with its From tag and with
+// its To tag (0 when it has none), computed once (on the decoder's
+// goroutine in a Pipeline).
+func (m *Msg) dialogHashes() (from, to uint64) {
+	if !m.dlgDone {
+		m.dlgDone = true
+		m.dlgFrom = dialogHash(m.CallID, m.FromTag)
+		if m.ToTag != "" {
+			m.dlgTo = dialogHash(m.CallID, m.ToTag)
+		}
+	}
+	return m.dlgFrom, m.dlgTo
+}
 
 // dialog updates the dialog a message belongs to, creating it for a
 // dialog-forming request. Messages of a Call-ID with no dialog (REGISTER,
@@ -87,9 +112,10 @@ func (a *Analyzer) dialog(m *capture.Message, msg *Msg) {
 		method = msg.Method
 	}
 	// Requests from the callee side carry the caller's tag as To tag.
-	d := a.dialogs[dialogKey{msg.CallID, msg.FromTag}]
+	fromKey, toKey := msg.dialogHashes()
+	d := a.dialogs[fromKey]
 	if d == nil && msg.ToTag != "" {
-		d = a.dialogs[dialogKey{msg.CallID, msg.ToTag}]
+		d = a.dialogs[toKey]
 	}
 	if d == nil {
 		if !msg.Request || !dialogForming(msg.Method) || msg.ToTag != "" {
@@ -106,7 +132,8 @@ func (a *Analyzer) dialog(m *capture.Message, msg *Msg) {
 		if msg.Method != "INVITE" {
 			d.State = Pending
 		}
-		a.dialogs[dialogKey{d.CallID, d.FromTag}] = d
+		d.key = fromKey
+		a.dialogs[fromKey] = d
 		a.dialogOrder = append(a.dialogOrder, d)
 		a.counter.Stats.Dialogs++
 	}
@@ -236,8 +263,8 @@ func (a *Analyzer) emitDialog(d *Dialog) {
 		return
 	}
 	d.emitted = true
-	if a.dialogs[dialogKey{d.CallID, d.FromTag}] == d {
-		delete(a.dialogs, dialogKey{d.CallID, d.FromTag})
+	if a.dialogs[d.key] == d {
+		delete(a.dialogs, d.key)
 	}
 	if a.cfg.OnDialog != nil {
 		a.cfg.OnDialog(d)

@@ -85,6 +85,11 @@ type Msg struct {
 
 	text string  // the whole message
 	pre  preAuth // see prepare
+	// txn is the hash of the transaction key (txnHash), 0 until computed.
+	txn uint64
+	// the dialog keys (dialogHashes)
+	dlgDone        bool
+	dlgFrom, dlgTo uint64
 }
 
 // ScanMsg reads a SIP message leniently: the start line, then every

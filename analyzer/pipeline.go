@@ -83,6 +83,8 @@ func (p *Pipeline) Add(m *capture.Message) {
 	it.wf = p.a.counter.WellFormed(it.raw)
 	it.msg.scan(sl, unsafe.String(unsafe.SliceData(it.raw), len(it.raw)))
 	it.msg.prepare()
+	it.msg.txnHash()
+	it.msg.dialogHashes()
 	b.n++
 	b.bytes += len(it.raw)
 	if b.n == len(b.items) || b.bytes >= batchBytes {
