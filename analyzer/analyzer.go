@@ -86,6 +86,7 @@ type Analyzer struct {
 	// Values only: tens of thousands of challenges in the window are
 	// no objects for the garbage collector.
 	challenges map[uint64]challengeSeen
+	chMore     map[uint64][]int
 	chOrder    []challengeAt
 	chSeq      uint64
 	chSeed     maphash.Seed
@@ -127,19 +128,17 @@ type Analyzer struct {
 // garbage in the results.
 var poison bool
 
+// challengeSeen is a challenge's entry in Analyzer.challenges: 16 bytes.
+// The other frames of a response in several segments, rare, are in
+// Analyzer.chMore.
 type challengeSeen struct {
 	seq   uint64
-	first int   // the response's first frame
-	more  []int // its other frames (a response in several segments)
-}
-
-func (c challengeSeen) appendFrames(fs []int) []int {
-	return append(append(fs, c.first), c.more...)
+	first int // the response's first frame
 }
 
 type challengeAt struct {
 	hash, seq uint64
-	at        time.Time
+	at        int64 // capture time, Unix nanoseconds
 }
 
 // challengeHash stands for a nonce of an engine (WWW or proxy): a 64-bit
@@ -194,7 +193,7 @@ func New(cfg Config) *Analyzer {
 	}
 	return &Analyzer{
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
-		txns: map[uint64]*txn{}, challenges: map[uint64]challengeSeen{}, chSeed: maphash.MakeSeed(),
+		txns: map[uint64]*txn{}, challenges: map[uint64]challengeSeen{}, chMore: map[uint64][]int{}, chSeed: maphash.MakeSeed(),
 		dialogs: map[uint64]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{}, invites: map[ackKey]*txn{},
 		ready: map[int]*Exchange{}, rules: cfg.Rules, hops: map[string]hop{},
 	}
@@ -477,12 +476,13 @@ func (a *Analyzer) challenged(m *capture.Message, msg *Msg, register bool) (stal
 			}
 			h := a.challengeHash(digest.Engine(e), ch.Nonce)
 			a.chSeq++
-			seen := challengeSeen{seq: a.chSeq, first: m.Frames[0]}
+			a.challenges[h] = challengeSeen{seq: a.chSeq, first: m.Frames[0]}
 			if len(m.Frames) > 1 {
-				seen.more = append([]int(nil), m.Frames[1:]...)
+				a.chMore[h] = append([]int(nil), m.Frames[1:]...)
+			} else {
+				delete(a.chMore, h)
 			}
-			a.challenges[h] = seen
-			a.chOrder = append(a.chOrder, challengeAt{hash: h, seq: a.chSeq, at: m.Time})
+			a.chOrder = append(a.chOrder, challengeAt{hash: h, seq: a.chSeq, at: m.Time.UnixNano()})
 		}
 	}
 	a.trimChallenges()
@@ -500,7 +500,8 @@ func (a *Analyzer) trimChallenges() {
 }
 
 func (a *Analyzer) expireChallenges() {
-	for len(a.chOrder) > 0 && a.now.Sub(a.chOrder[0].at) > challengeMemory {
+	limit := a.now.UnixNano() - int64(challengeMemory)
+	for len(a.chOrder) > 0 && a.chOrder[0].at < limit {
 		a.dropChallenge()
 	}
 }
@@ -509,6 +510,7 @@ func (a *Analyzer) dropChallenge() {
 	c := a.chOrder[0]
 	if a.challenges[c.hash].seq == c.seq {
 		delete(a.challenges, c.hash)
+		delete(a.chMore, c.hash)
 	}
 	a.chOrder = a.chOrder[1:]
 }

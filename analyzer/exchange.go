@@ -213,8 +213,9 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 		if r.Username != "" {
 			ex.Username = r.Username
 		}
-		if ch, ok := a.challenges[a.challengeHash(engine, c.Nonce)]; ok {
-			ex.ChallengeFrames = ch.appendFrames(ex.ChallengeFrames)
+		h := a.challengeHash(engine, c.Nonce)
+		if ch, ok := a.challenges[h]; ok {
+			ex.ChallengeFrames = append(append(ex.ChallengeFrames, ch.first), a.chMore[h]...)
 		}
 	default:
 		ex.Reference, ex.Reason = digest.Unverifiable.String(), "scheme "+clipText(au.Scheme)+" is neither Digest nor Basic"

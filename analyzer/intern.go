@@ -37,8 +37,10 @@ type addrStrings struct {
 	m map[netip.AddrPort]string
 }
 
-// maxAddrStrings bounds the table; when full it starts again.
-const maxAddrStrings = 1 << 16
+// maxAddrStrings bounds the table; when full it starts again. The
+// busiest endpoints (proxies, registrars) are back in it at once; a
+// capture of many UEs costs at most what it cost without the table.
+const maxAddrStrings = 1 << 12
 
 // text is a.String().
 func (c *addrStrings) text(a netip.AddrPort) string {
