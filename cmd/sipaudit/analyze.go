@@ -20,11 +20,11 @@ import (
 
 // defaultMemoryLimit is the Go memory limit of an analysis when the
 // environment sets none.
-const defaultMemoryLimit = 220 << 20
+const defaultMemoryLimit = 170 << 20
 
 // storeMemory is what the soft memory limit grows by when the run is
-// stored (--db): the store's queued blocks and rows.
-const storeMemory = 140 << 20
+// stored (--db): the store's queued blocks and rows (360 MiB in all).
+const storeMemory = 190 << 20
 
 // progressMin is the input size from which a progress bar is shown.
 const progressMin = 32 << 20

@@ -101,12 +101,12 @@ func newSession(cmd *cobra.Command, o analyzeOpts, live bool) (*session, error) 
 		}
 	}
 	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
-		// A soft limit keeps the peak RSS near 240 MB on the benchmark
-		// capture without a database (live heap about 110 MB with every
-		// rule; without a limit the heap grows to twice the live heap
-		// and the RSS to 330 MB), for a little more GC work. 180 MiB
-		// would keep it under 200 MB, but the GC would then run almost
-		// without pause: 13.7 s instead of 8.1 s. Storing, the store's
+		// A soft limit keeps the peak RSS under 200 MB on the benchmark
+		// capture without a database (about 192 MB: the live heap grows
+		// to about 110 MB with every rule, mostly registration timelines,
+		// the reference's nonces and the rules' windows; without a limit
+		// the heap grows to twice the live heap), for a little more GC
+		// work (about 5 % more time than at 220 MiB). Storing, the store's
 		// buffers come on top (and SQLite's page cache, outside the Go
 		// heap): the same limit would make the GC run without pause
 		// (22 s instead of 12 s on the benchmark capture), so it is
