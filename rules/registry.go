@@ -103,7 +103,7 @@ func All(cfg Config) []analyzer.Rule {
 		sa508{},
 		&sa601{n: cfg.BruteForceCount, span: cfg.BruteForceWindow, counts: newWindow[*burst](24 * time.Hour)},
 		&sa602{minUsers: cfg.EnumerationUsers, sources: newWindow[*probe](24 * time.Hour)},
-		sa603{},
+		&sa603{},
 	}
 }
 

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/binary"
 	"strings"
 
 	"github.com/sipaudit/sipaudit/analyzer"
@@ -88,12 +89,38 @@ func basicCredentials(m *analyzer.Msg) (user string, ok bool) {
 // digest.Auth.IsBasic sees it (strings.EqualFold): "basic" in any ASCII
 // case, or any non-ASCII byte (EqualFold also folds U+017F to s).
 func mayBeBasic(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if v[i] >= 0x80 {
-			return true
+	if !isASCII(v) {
+		return true
+	}
+	for _, b := range [2]byte{'b', 'B'} {
+		for rest := v; ; {
+			i := strings.IndexByte(rest, b)
+			if i < 0 || i+len("basic") > len(rest) {
+				break
+			}
+			if containsFoldASCII(rest[i:i+len("basic")], "basic") {
+				return true
+			}
+			rest = rest[i+1:]
 		}
 	}
-	return containsFoldASCII(v, "basic")
+	return false
+}
+
+// isASCII reports whether s has no byte above 0x7f, eight at a time.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if binary.LittleEndian.Uint64([]byte(s[i:i+8]))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // containsFoldASCII reports whether s contains lower (ASCII lower-case

@@ -72,6 +72,8 @@ func TestContainsFoldASCII(t *testing.T) {
 	}{
 		{"Basic dXNlcjpwdw==", true}, {"BASIC x", true}, {"  bAsIc x", true}, {"Digest username=\"basic\"", true},
 		{"Digest username=\"alice\"", false}, {"Basi", false}, {"", false},
+		{"Digest nonce=\"abcdef0123456789bb\", realm=\"b\"", false}, {"Digest nonce=\"abcdef0123456789\", x=BaSiC", true},
+		{"Digest nonce=\"0123456789abcdefb\", bbasic", true},
 	} {
 		if got := containsFoldASCII(c.s, "basic"); got != c.want {
 			t.Errorf("containsFoldASCII(%q) = %v", c.s, got)
@@ -81,7 +83,7 @@ func TestContainsFoldASCII(t *testing.T) {
 		}
 	}
 	// Whatever digest.Auth.IsBasic would call Basic passes the filter.
-	if !mayBeBasic("Ba\u017Fic dXNlcjpwdw==") || !mayBeBasic("Digest username=\"\u00e9\"") {
+	if !mayBeBasic("Ba\u017Fic dXNlcjpwdw==") || !mayBeBasic("Digest username=\"\u00e9\"") || !mayBeBasic("Digest username=\"alice\", x=\u00e9") {
 		t.Error("mayBeBasic refuses a non-ASCII value")
 	}
 }

@@ -14,8 +14,12 @@ import (
 // VaxSIPUserAgent, sundayddr, ...), named as a word of its own, not
 // inside a longer one (SIPClient, the name Siwar). Scanners map servers and guess
 // passwords; their traffic is the prelude of toll fraud (RFC 3261 26).
-// Folds per source and scanner.
-type sa603 struct{}
+// Folds per source and scanner. It remembers which scanner, if any, each
+// User-Agent and display name it saw names: a capture repeats a handful
+// of them, and matching every name costs fifteen searches.
+type sa603 struct {
+	seen map[string]int // text -> index in scanners + 1, or 0
+}
 
 var sa603Info = finding.RuleInfo{
 	ID: "SA603", Name: "scanner-detected", Severity: finding.Medium,
@@ -30,25 +34,49 @@ var scanners = []string{
 	"iwar", "sivus", "siparmyknife", "smap", "pplsip", "voipsniffer", "sip-brute", "cisco-sip-scanner",
 }
 
-func (sa603) Info() finding.RuleInfo { return sa603Info }
+// maxSA603Texts bounds sa603.seen; when full it starts again.
+const maxSA603Texts = 4096
 
-func (sa603) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
+func (*sa603) Info() finding.RuleInfo { return sa603Info }
+
+func (s *sa603) Message(ev *analyzer.MessageEvent, r analyzer.Reporter) {
 	m := ev.Msg
 	if !m.Request || ev.Retransmission {
 		return
 	}
 	for _, v := range []struct{ where, text string }{{"User-Agent", m.UserAgent}, {"From display name", m.FromDisplay}} {
-		var buf [256]byte
-		lower := toLower(v.text, &buf)
-		for _, s := range scanners {
-			if containsName(lower, s) {
-				r.Report(evFinding(ev, "source "+ev.Src.Addr().String()+" scanner "+s,
-					an(m.Method, true)+" from "+ev.SrcText()+" (frame "+itoa(ev.Frame())+") announces the SIP scanner "+quote(v.text)+" in its "+v.where+
-						": the network is being probed. Block the source."))
-				return
-			}
+		if v.text == "" {
+			continue
+		}
+		if i := s.scanner(v.text); i >= 0 {
+			r.Report(evFinding(ev, "source "+ev.Src.Addr().String()+" scanner "+scanners[i],
+				an(m.Method, true)+" from "+ev.SrcText()+" (frame "+itoa(ev.Frame())+") announces the SIP scanner "+quote(v.text)+" in its "+v.where+
+					": the network is being probed. Block the source."))
+			return
 		}
 	}
+}
+
+// scanner returns the index in scanners of the first scanner text names,
+// or -1.
+func (s *sa603) scanner(text string) int {
+	if i, ok := s.seen[text]; ok {
+		return i - 1
+	}
+	found := -1
+	var buf [256]byte
+	lower := toLower(text, &buf)
+	for i, name := range scanners {
+		if containsName(lower, name) {
+			found = i
+			break
+		}
+	}
+	if s.seen == nil || len(s.seen) >= maxSA603Texts {
+		s.seen = make(map[string]int)
+	}
+	s.seen[strings.Clone(text)] = found + 1
+	return found
 }
 
 // containsName reports whether name occurs in s as a name of its own: not
