@@ -115,7 +115,7 @@ type Analyzer struct {
 	rules     *Engine
 	ev        MessageEvent // the event of the message being added
 
-	hops     map[string]hop // open exchanges' requests, by hopKey
+	hops     map[uint64]hop // open exchanges' requests, by hopKey
 	hopOrder []hopAt
 
 	msg     Msg // the message being analyzed, its slices reused
@@ -195,7 +195,7 @@ func New(cfg Config) *Analyzer {
 		cfg: cfg, ver: v, counter: NewCounter(cfg.MaxMessage),
 		txns: map[uint64]*txn{}, challenges: map[uint64]challengeSeen{}, chMore: map[uint64][]int{}, chSeed: maphash.MakeSeed(),
 		dialogs: map[uint64]*Dialog{}, regs: map[string]*Registration{}, acks: map[ackKey]*txn{}, invites: map[ackKey]*txn{},
-		ready: map[int]*Exchange{}, rules: cfg.Rules, hops: map[string]hop{},
+		ready: map[int]*Exchange{}, rules: cfg.Rules, hops: map[uint64]hop{},
 	}
 }
 
@@ -623,14 +623,14 @@ func (a *Analyzer) ack(m *capture.Message, msg *Msg) {
 	if t == nil || t.awaitAck == nil {
 		if t = a.invites[key]; t != nil && t.earlyAck == nil {
 			// before the final response: kept until it comes
-			t.earlyAck = &ackSeen{auths: ackedCredentials(msg), frames: append([]int(nil), m.Frames...)}
+			t.earlyAck = &ackSeen{auths: msg.prepare().credentials, frames: append([]int(nil), m.Frames...)}
 		}
 		return
 	}
 	ex := t.awaitAck
 	t.awaitAck = nil
 	delete(a.acks, t.ackKey)
-	a.acked(ex, ackSeen{auths: ackedCredentials(msg), frames: m.Frames})
+	a.acked(ex, ackSeen{auths: msg.prepare().credentials, frames: m.Frames})
 }
 
 // ackSeen is what an ACK says about the credentials: its Authorization

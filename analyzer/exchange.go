@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"hash/maphash"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -144,7 +145,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 	// several links) carries the same credentials, from another address,
 	// within moments: it is the exchange already open, not a new one and
 	// not a replay.
-	hk := hopKey(msg, field.Value)
+	hk := pre.hop
 	if h, ok := a.hops[hk]; ok && h.client != m.Src && m.Time.Sub(h.at) <= hopWindow {
 		if h.ex.seq > a.emitted {
 			h.ex.CopyFrames = append(h.ex.CopyFrames, m.Frames...)
@@ -166,11 +167,7 @@ func (a *Analyzer) exchange(m *capture.Message, msg *Msg) *Exchange {
 	}
 	cloneTogether(&ex.CallID, &ex.RequestURI, &ex.From, &ex.To, &ex.UserAgent)
 	if msg.Method == "INVITE" {
-		for _, f := range msg.Auth {
-			if f.Kind == Authorization || f.Kind == ProxyAuthorization {
-				ex.inviteCredentials = append(ex.inviteCredentials, f.Kind.String()+":"+strings.Join(strings.Fields(f.Value), " "))
-			}
-		}
+		ex.inviteCredentials = pre.credentials
 	}
 	a.hops[hk] = hop{ex: ex, client: m.Src, at: m.Time}
 	a.hopOrder = append(a.hopOrder, hopAt{hk, m.Time})
@@ -232,6 +229,7 @@ type preAuth struct {
 	// (pickCredentials), their value cloned, and that value parsed.
 	hasCreds bool
 	field    AuthField
+	hop      uint64 // hopKey
 	auths    []digest.Auth
 	err      error
 	creds    digest.Credentials // when auths[0] is Digest
@@ -241,6 +239,10 @@ type preAuth struct {
 	stale bool
 	// fields are every challenge of a 401/407, Digest or not, for rules.
 	fields []ChallengeField
+	// credentials are every Authorization and Proxy-Authorization value
+	// of an INVITE (what its ACK must repeat) or an ACK (what it
+	// repeats), normalised (ackedCredentials); a new slice each time.
+	credentials []string
 }
 
 // prepare fills m.pre, once.
@@ -251,11 +253,17 @@ func (m *Msg) prepare() *preAuth {
 	}
 	*p = preAuth{done: true, chs: [2][]digest.Challenge{p.chs[0][:0], p.chs[1][:0]}, fields: p.fields[:0]}
 	switch {
-	case m.Request && m.Method != "ACK" && m.Method != "CANCEL":
+	case m.Request && m.Method == "ACK":
+		p.credentials = ackedCredentials(m)
+	case m.Request && m.Method != "CANCEL":
 		field, ok := pickCredentials(m)
 		if !ok {
 			return p
 		}
+		if m.Method == "INVITE" {
+			p.credentials = ackedCredentials(m)
+		}
+		p.hop = hopKey(m, field.Value)
 		field.Value = strings.Clone(field.Value)
 		p.hasCreds, p.field = true, field
 		p.auths, p.err = digest.Parse(field.Value)
@@ -352,15 +360,23 @@ type hop struct {
 }
 
 type hopAt struct {
-	key string
+	key uint64
 	at  time.Time
 }
 
 // hopKey identifies a request with its credentials across hops: Call-ID,
-// method and the credentials as sent. Proxies do not change those; some
-// session border controllers renumber CSeq, so it is left out.
-func hopKey(msg *Msg, creds string) string {
-	return msg.CallID + "\x00" + msg.Method + "\x00" + creds
+// method and the credentials as sent, as a 64-bit hash (as txnHash).
+// Proxies do not change those; some session border controllers renumber
+// CSeq, so it is left out.
+func hopKey(msg *Msg, creds string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(keySeed)
+	h.WriteString(msg.CallID)
+	h.WriteByte(0)
+	h.WriteString(msg.Method)
+	h.WriteByte(0)
+	h.WriteString(creds)
+	return h.Sum64()
 }
 
 // hopWindow is how soon after a request its forwarded copy is seen: a

@@ -134,7 +134,7 @@ func (p *Pipeline) run() {
 				it.raw = nil
 			}
 			it.m, it.msg.text, it.msg.Body = capture.Message{}, "", ""
-			it.msg.pre.creds, it.msg.pre.auths, it.msg.pre.field = digest.Credentials{}, nil, AuthField{}
+			it.msg.pre.creds, it.msg.pre.auths, it.msg.pre.field, it.msg.pre.credentials = digest.Credentials{}, nil, AuthField{}, nil
 		}
 		if b.after != nil {
 			b.after()

@@ -70,7 +70,7 @@ func All(cfg Config) []analyzer.Rule {
 		sa103{},
 		sa104{},
 		sa105{},
-		&sa106{crack: cfg.Crack, tried: map[string]bool{}},
+		&sa106{crack: cfg.Crack, tried: map[uint64]bool{}},
 		sa107{},
 		sa108{},
 		&sa109{assoc: newWindow[map[string]bool](24 * time.Hour)},

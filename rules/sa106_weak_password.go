@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"hash/maphash"
 	"strconv"
 	"strings"
 
@@ -21,7 +22,7 @@ import (
 // is never reported: the finding says it was found, how, and its length.
 type sa106 struct {
 	crack   func([]crack.Target) []crack.Result
-	tried   map[string]bool // users whose trivial passwords were tried
+	tried   map[uint64]bool // users (userHash) whose trivial passwords were tried
 	targets []crack.Target  // one per user, for the wordlist
 	exs     []*analyzer.Exchange
 }
@@ -59,7 +60,7 @@ func (s *sa106) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	if refused(ex) || !accepted(ex) && ex.Result.Cause == digest.CauseWrongDigest {
 		return
 	}
-	user := ex.Username + "\x00" + ex.Realm
+	user := userHash(ex.Username, ex.Realm)
 	if s.tried[user] || len(s.tried) >= maxCrackTargets {
 		return
 	}
@@ -123,3 +124,16 @@ func (s *sa106) Finish(r analyzer.Reporter) {
 	}
 	s.targets, s.exs = nil, nil
 }
+
+// userHash stands for a username in a realm: a 64-bit hash (a random
+// seed), no copy of the strings.
+func userHash(username, realm string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(userSeed)
+	h.WriteString(username)
+	h.WriteByte(0)
+	h.WriteString(realm)
+	return h.Sum64()
+}
+
+var userSeed = maphash.MakeSeed()

@@ -34,10 +34,10 @@ func (s *sa208) Exchange(ex *analyzer.Exchange, r analyzer.Reporter) {
 	if ex.Scheme != "Digest" || ex.CNonce == "" || ex.Nonce == "" {
 		return
 	}
-	key := ex.Username + "\x00" + ex.CNonce
-	prev, ok := s.seen.get(key)
+	key := s.seen.hash2(ex.Username, ex.CNonce)
+	prev, ok := s.seen.getH(key)
 	if !ok {
-		s.seen.put(key, ex.Time, cnonceUse{maphash.String(nonceSeed, ex.Nonce), ex.Frame})
+		s.seen.putH(key, ex.Time, cnonceUse{maphash.String(nonceSeed, ex.Nonce), ex.Frame})
 		return
 	}
 	if prev.nonce == maphash.String(nonceSeed, ex.Nonce) {
