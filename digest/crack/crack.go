@@ -77,27 +77,32 @@ func Check(t Target, password []byte) bool {
 
 // CheckFirst tries passwords in order against t and returns the index of
 // the first that produces t's response, or -1 when none does or t does
-// not Validate. It builds t's plan once and hashes up to lanes passwords
-// at a time (MD5): a handful of guesses cost about what one Check does.
+// not Validate. It hashes the scalar way without building a plan: for a
+// handful of guesses (the trivial passwords of SA106, once per user) the
+// multi-lane state would cost more to build than the hashing.
 func CheckFirst(t Target, passwords [][]byte) int {
-	p, err := newPlan([]Target{t})
+	v, err := t.parse()
 	if err != nil {
 		return -1
 	}
-	longest := 0
-	for _, pw := range passwords {
-		longest = max(longest, len(pw))
-	}
-	w := newWorker(p, longest)
-	for i := 0; i < len(passwords) && !p.found[0].Load(); i += lanes {
-		w.try(passwords[i:min(i+lanes, len(passwords))])
-	}
-	if !p.found[0].Load() {
-		return -1
-	}
-	// record keeps the first word, in order, that matched.
+	tail, sessTail := tails(t, v)
+	size := v.kind.size()
+	var buf [512]byte
+	a1 := append(append(append(append(buf[:0], t.Username...), ':'), t.Realm...), ':')
+	prefix := len(a1)
+	var fin, sess []byte
 	for i, pw := range passwords {
-		if string(pw) == p.results[0].Password {
+		a1 = append(a1[:prefix], pw...)
+		d := sum(v.kind, a1)
+		var ha1 [64]byte
+		putHex(ha1[:2*size], d[:size])
+		if v.sess {
+			sess = append(append(sess[:0], ha1[:2*size]...), sessTail...)
+			d := sum(v.kind, sess)
+			putHex(ha1[:2*size], d[:size])
+		}
+		fin = append(append(fin[:0], ha1[:2*size]...), tail...)
+		if sum(v.kind, fin) == v.want {
 			return i
 		}
 	}
@@ -248,31 +253,7 @@ func newPlan(targets []Target) (*plan, error) {
 		for k := range pt.wantW {
 			pt.wantW[k] = binary.LittleEndian.Uint32(v.want[4*k:])
 		}
-		hexLen := 2 * v.kind.size()
-
-		a2 := make([]byte, 0, len(t.Method)+len(t.URI)+2+hexLen)
-		a2 = append(append(append(a2, t.Method...), ':'), t.URI...)
-		if v.qop == qopAuthInt {
-			a2 = append(a2, ':')
-			for j := 0; j < len(t.BodyHash); j++ {
-				a2 = append(a2, lower(t.BodyHash[j]))
-			}
-		}
-		ha2 := sum(v.kind, a2)
-
-		tail := make([]byte, 0, 6+len(t.Nonce)+len(t.NC)+len(t.CNonce)+len(t.QOP)+hexLen)
-		tail = append(append(tail, ':'), t.Nonce...)
-		if v.qop != qopNone {
-			tail = append(append(tail, ':'), t.NC...)
-			tail = append(append(tail, ':'), t.CNonce...)
-			tail = append(append(tail, ':'), t.QOP...)
-		}
-		var hexHA2 [64]byte
-		putHex(hexHA2[:], ha2[:v.kind.size()])
-		pt.tail = append(append(tail, ':'), hexHA2[:hexLen]...)
-		if v.sess {
-			pt.sessTail = []byte(":" + t.Nonce + ":" + t.CNonce)
-		}
+		pt.tail, pt.sessTail = tails(t, v)
 		if v.kind == kindMD5 {
 			pt.finMsg = newHexMsg(pt.tail)
 			if v.sess {
@@ -300,6 +281,36 @@ func newPlan(targets []Target) (*plan, error) {
 	}
 	p.left.Store(int64(len(targets)))
 	return p, nil
+}
+
+// tails returns what follows HEX(H(A1)) in the response's hash input
+// (":nonce[:nc:cnonce:qop]:HEX(H(A2))", RFC 7616 3.4.1) and, for a -sess
+// algorithm, in the session key's (":nonce:cnonce", else nil).
+func tails(t Target, v parsed) (tail, sessTail []byte) {
+	hexLen := 2 * v.kind.size()
+	a2 := make([]byte, 0, len(t.Method)+len(t.URI)+2+hexLen)
+	a2 = append(append(append(a2, t.Method...), ':'), t.URI...)
+	if v.qop == qopAuthInt {
+		a2 = append(a2, ':')
+		for j := 0; j < len(t.BodyHash); j++ {
+			a2 = append(a2, lower(t.BodyHash[j]))
+		}
+	}
+	ha2 := sum(v.kind, a2)
+	tail = make([]byte, 0, 6+len(t.Nonce)+len(t.NC)+len(t.CNonce)+len(t.QOP)+hexLen)
+	tail = append(append(tail, ':'), t.Nonce...)
+	if v.qop != qopNone {
+		tail = append(append(tail, ':'), t.NC...)
+		tail = append(append(tail, ':'), t.CNonce...)
+		tail = append(append(tail, ':'), t.QOP...)
+	}
+	var hexHA2 [64]byte
+	putHex(hexHA2[:], ha2[:v.kind.size()])
+	tail = append(append(tail, ':'), hexHA2[:hexLen]...)
+	if v.sess {
+		sessTail = []byte(":" + t.Nonce + ":" + t.CNonce)
+	}
+	return tail, sessTail
 }
 
 // record marks target ti cracked by word, unless another worker was first.
