@@ -348,8 +348,20 @@ func (m *Msg) txnHash() uint64 {
 	return m.txn
 }
 
-// keySeed seeds the hashes of transaction keys.
+// keySeed seeds the hashes of transaction, dialog and hop keys.
 var keySeed = maphash.MakeSeed()
+
+// hashStrings is the 64-bit hash (keySeed) of the parts, each ended by a
+// 0 byte so that ("ab", "c") and ("a", "bc") differ; nothing is copied.
+func hashStrings(parts ...string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(keySeed)
+	for _, p := range parts {
+		h.WriteString(p)
+		h.WriteByte(0)
+	}
+	return h.Sum64()
+}
 
 func appendField(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))

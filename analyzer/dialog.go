@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"hash/maphash"
 	"strings"
 	"time"
 
@@ -77,14 +76,7 @@ func dialogForming(method string) bool {
 
 // dialogHash is the key of a dialog: its Call-ID and a tag, held as a
 // 64-bit hash (as txnHash).
-func dialogHash(callID, tag string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(keySeed)
-	h.WriteString(callID)
-	h.WriteByte(0)
-	h.WriteString(tag)
-	return h.Sum64()
-}
+func dialogHash(callID, tag string) uint64 { return hashStrings(callID, tag) }
 
 // dialogHashes returns the dialog keys of m with its From tag and with
 // its To tag (0 when it has none), computed once (on the decoder's

@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"hash/maphash"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -368,16 +367,7 @@ type hopAt struct {
 // method and the credentials as sent, as a 64-bit hash (as txnHash).
 // Proxies do not change those; some session border controllers renumber
 // CSeq, so it is left out.
-func hopKey(msg *Msg, creds string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(keySeed)
-	h.WriteString(msg.CallID)
-	h.WriteByte(0)
-	h.WriteString(msg.Method)
-	h.WriteByte(0)
-	h.WriteString(creds)
-	return h.Sum64()
-}
+func hopKey(msg *Msg, creds string) uint64 { return hashStrings(msg.CallID, msg.Method, creds) }
 
 // hopWindow is how soon after a request its forwarded copy is seen: a
 // proxy relays within milliseconds. The same credentials later, or from

@@ -228,12 +228,17 @@ func (w *window[V]) delete(key string) { w.deleteH(maphash.String(w.seed, key)) 
 // hash2 is the key of a pair of strings, without concatenating them (a
 // key of the ...H methods; a window uses either these or the string
 // methods).
-func (w *window[V]) hash2(a, b string) uint64 {
+func (w *window[V]) hash2(a, b string) uint64 { return hashStrings(w.seed, a, b) }
+
+// hashStrings is the 64-bit hash of the parts with seed, each ended by a
+// 0 byte so that ("ab", "c") and ("a", "bc") differ; nothing is copied.
+func hashStrings(seed maphash.Seed, parts ...string) uint64 {
 	var h maphash.Hash
-	h.SetSeed(w.seed)
-	h.WriteString(a)
-	h.WriteByte(0)
-	h.WriteString(b)
+	h.SetSeed(seed)
+	for _, p := range parts {
+		h.WriteString(p)
+		h.WriteByte(0)
+	}
 	return h.Sum64()
 }
 

@@ -127,13 +127,6 @@ func (s *sa106) Finish(r analyzer.Reporter) {
 
 // userHash stands for a username in a realm: a 64-bit hash (a random
 // seed), no copy of the strings.
-func userHash(username, realm string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(userSeed)
-	h.WriteString(username)
-	h.WriteByte(0)
-	h.WriteString(realm)
-	return h.Sum64()
-}
+func userHash(username, realm string) uint64 { return hashStrings(userSeed, username, realm) }
 
 var userSeed = maphash.MakeSeed()

@@ -16,21 +16,8 @@ cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: scripts/bench-compare.sh OLD [NEW]" >&2; exit 2; }
 old=$1
 new=${2:-}
-CALLS=${CALLS:-63400}
-SEED=${SEED:-1}
 PAIRS=${PAIRS:-5}
-BENCH_DIR=${BENCH_DIR:-/tmp/sipaudit-bench}
-SHARED=${SHARED:-../shared}
-mkdir -p "$BENCH_DIR"
-pcap="$BENCH_DIR/gen-$CALLS-$SEED.pcap"
-
-command -v go >/dev/null || { echo "bench-compare.sh: go is required" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "bench-compare.sh: GNU time (/usr/bin/time, Debian package 'time') is required" >&2; exit 1; }
-if [ ! -s "$pcap" ]; then
-  echo "generating $pcap (--calls $CALLS --seed $SEED)..." >&2
-  python3 "$SHARED/bench/gen_sip_pcap.py" --calls "$CALLS" --seed "$SEED" -o "$pcap" \
-    --truth "$BENCH_DIR/gen-$CALLS-$SEED.truth.json" -q
-fi
+. scripts/bench-lib.sh
 
 # build REV OUT: build revision REV (empty: the work tree) into OUT
 build() {
@@ -49,22 +36,8 @@ build "$old" "$BENCH_DIR/sipaudit.old"
 build "$new" "$BENCH_DIR/sipaudit.new"
 cat "$pcap" >/dev/null # page cache
 
-# run BIN: one analysis; sets wall, cpu and rss (MB)
-run() {
-  local rc=0
-  /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/time.compare" \
-    "$1" analyze --progress never --db "" "$pcap" >/dev/null 2>"$BENCH_DIR/err.compare" || rc=$?
-  # exit 1 means findings at or above --fail-on: not a failure here
-  if [ "$rc" -gt 1 ]; then
-    echo "bench-compare.sh: $1 analyze failed (exit $rc):" >&2
-    cat "$BENCH_DIR/err.compare" >&2
-    exit 1
-  fi
-  local u s kb
-  read -r wall u s kb <"$BENCH_DIR/time.compare"
-  cpu=$(echo "$u + $s" | bc)
-  rss=$((kb / 1024))
-}
+# run BIN: one analysis without a database; sets wall, cpu and rss
+run() { timed "$1" --db ""; }
 
 echo "capture: $pcap ($(du -Lm "$pcap" | cut -f1) MB), $(nproc) cores, $PAIRS pairs; old ${old}, new ${new:-work tree}"
 printf '%-5s %26s %26s %8s\n' pair "old: wall cpu rss" "new: wall cpu rss" new/old
@@ -79,5 +52,5 @@ for i in $(seq 1 "$PAIRS"); do
   ratios+=("$ratio")
   printf '%-5s %9.2f s %6.1f s %4d MB %9.2f s %6.1f s %4d MB %8.2f\n' "$i" "$w0" "$c0" "$m0" "$w1" "$c1" "$m1" "$ratio"
 done
-median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+median=$(median "${ratios[@]}")
 printf 'new/old wall time: %.2f (median of %d pairs)\n' "$median" "$PAIRS"

@@ -13,42 +13,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CALLS=${CALLS:-63400}
-SEED=${SEED:-1}
 PAIRS=${PAIRS:-7}
-BENCH_DIR=${BENCH_DIR:-/tmp/sipaudit-bench}
-SHARED=${SHARED:-../shared}
-mkdir -p "$BENCH_DIR"
-pcap="$BENCH_DIR/gen-$CALLS-$SEED.pcap"
-
-command -v go >/dev/null || { echo "bench-store.sh: go is required" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "bench-store.sh: GNU time (/usr/bin/time, Debian package 'time') is required" >&2; exit 1; }
-if [ ! -s "$pcap" ]; then
-  echo "generating $pcap (--calls $CALLS --seed $SEED)..." >&2
-  python3 "$SHARED/bench/gen_sip_pcap.py" --calls "$CALLS" --seed "$SEED" -o "$pcap" \
-    --truth "$BENCH_DIR/gen-$CALLS-$SEED.truth.json" -q
-fi
+. scripts/bench-lib.sh
 bin="$BENCH_DIR/sipaudit"
 go build -o "$bin" ./cmd/sipaudit
 db="$BENCH_DIR/store-bench.db"
 cat "$pcap" >/dev/null # page cache
 
-# run DBPATH: one analysis; sets wall, cpu and rss (MB)
+# run DBPATH: one analysis into DBPATH ("" for none); sets wall, cpu and rss
 run() {
   rm -f "$db" "$db-wal" "$db-shm"
-  local rc=0
-  /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/time.store" \
-    "$bin" analyze --progress never --db "$1" "$pcap" >/dev/null 2>"$BENCH_DIR/err.store" || rc=$?
-  # exit 1 means findings at or above --fail-on: not a failure here
-  if [ "$rc" -gt 1 ]; then
-    echo "bench-store.sh: sipaudit analyze --db '$1' failed (exit $rc):" >&2
-    cat "$BENCH_DIR/err.store" >&2
-    exit 1
-  fi
-  local u s kb
-  read -r wall u s kb <"$BENCH_DIR/time.store"
-  cpu=$(echo "$u + $s" | bc)
-  rss=$((kb / 1024))
+  timed "$bin" --db "$1"
 }
 
 echo "capture: $pcap ($(du -Lm "$pcap" | cut -f1) MB), $(nproc) cores, $PAIRS pairs"
@@ -65,5 +40,5 @@ for i in $(seq 1 "$PAIRS"); do
   printf '%-5s %9.2f s %6.1f s %4d MB %9.2f s %6.1f s %4d MB %+7.0f%%\n' "$i" "$w0" "$c0" "$m0" "$w1" "$c1" "$m1" "$cost"
 done
 rm -f "$db" "$db-wal" "$db-shm"
-median=$(printf '%s\n' "${costs[@]}" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}')
+median=$(median "${costs[@]}")
 printf 'storing costs %+.0f%% (median of %d pairs; goal: at most +30%%)\n' "$median" "$PAIRS"
